@@ -1,0 +1,7 @@
+import type { CommandDef } from '../command.js';
+import { docsCommand } from './docs.js';
+import { simLlmCommand } from './sim-llm.js';
+import { startCommand } from './start.js';
+
+/** Every `llmops` command, in the order `--help` lists them. */
+export const COMMANDS: readonly CommandDef[] = [startCommand, simLlmCommand, docsCommand];

@@ -1,0 +1,75 @@
+import type { ClientErrorClass } from './client-error.js';
+
+/** Where an output/prompt token count came from: the server's `usage`, chunks counted by the client, or nowhere. */
+export type TokenSource = 'usage' | 'chunks' | 'none';
+
+/**
+ * Everything measured about one request. Times are milliseconds relative to `tSend` (the monotonic instant the
+ * request was handed to the HTTP client); `null` where the quantity does not exist for this request (e.g. TTFT of
+ * a non-streamed answer, TPOT with fewer than two output tokens). Definitions follow the load-test contract's
+ * glossary so figures compare with vLLM `bench serve`, AIPerf and guidellm.
+ */
+export interface RequestMeasurement {
+  /** Monotonic timestamp (ms, this process) when the request was sent. */
+  tSend: number;
+  /** HTTP status, 0 when no response arrived. */
+  status: number;
+  ok: boolean;
+  errorClass: ClientErrorClass | null;
+  errorMessage: string | null;
+  /** Request id from the `x-request-id` header or the body's `id`. */
+  requestId: string | null;
+  streamed: boolean;
+  /** Send → response headers. */
+  timeToHeaders: number | null;
+  /** Send → first SSE event of any kind (a role-only delta counts). */
+  timeToFirstEvent: number | null;
+  /** Send → first token: content, reasoning_content/reasoning or tool_calls. */
+  ttft: number | null;
+  /** Send → first visible `content`. */
+  timeToFirstContent: number | null;
+  /** Send → last token-bearing chunk (streams) or → complete body (JSON). */
+  e2e: number | null;
+  /** Every gap between consecutive token-bearing chunks, in order. */
+  interTokenGaps: number[];
+  /** (t_last − t_first)/(outputTokens − 1); only when outputTokens > 1. */
+  tpot: number | null;
+  outputTokens: number;
+  outputTokenSource: TokenSource;
+  promptTokens: number;
+  promptTokenSource: TokenSource;
+  /** Token-bearing chunks counted by the client (equals output tokens for servers that send one token a chunk). */
+  tokenChunks: number;
+  /** `completion_tokens_details.reasoning_tokens` when reported. */
+  reasoningTokens: number | null;
+  finishReason: string | null;
+  /** The assistant's visible text (first choice), when collected. */
+  content: string;
+}
+
+export function emptyMeasurement(tSend: number, streamed: boolean): RequestMeasurement {
+  return {
+    tSend,
+    status: 0,
+    ok: false,
+    errorClass: null,
+    errorMessage: null,
+    requestId: null,
+    streamed,
+    timeToHeaders: null,
+    timeToFirstEvent: null,
+    ttft: null,
+    timeToFirstContent: null,
+    e2e: null,
+    interTokenGaps: [],
+    tpot: null,
+    outputTokens: 0,
+    outputTokenSource: 'none',
+    promptTokens: 0,
+    promptTokenSource: 'none',
+    tokenChunks: 0,
+    reasoningTokens: null,
+    finishReason: null,
+    content: '',
+  };
+}

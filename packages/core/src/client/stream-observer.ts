@@ -1,0 +1,176 @@
+import type { SseEvent } from '../sse/index.js';
+import { UpstreamClientError } from './client-error.js';
+import { emptyMeasurement, type RequestMeasurement } from './request-measurement.js';
+
+interface DeltaLike {
+  content?: unknown;
+  reasoning_content?: unknown;
+  reasoning?: unknown;
+  tool_calls?: unknown;
+}
+interface ChoiceLike {
+  index?: unknown;
+  delta?: DeltaLike;
+  text?: unknown;
+  finish_reason?: unknown;
+}
+interface UsageLike {
+  prompt_tokens?: unknown;
+  completion_tokens?: unknown;
+  completion_tokens_details?: { reasoning_tokens?: unknown } | null;
+}
+interface ChunkLike {
+  id?: unknown;
+  choices?: ChoiceLike[] | null;
+  usage?: UsageLike | null;
+  error?: unknown;
+}
+
+const DONE = '[DONE]';
+
+function nonEmpty(v: unknown): boolean {
+  return typeof v === 'string' ? v.length > 0 : Array.isArray(v) ? v.length > 0 : false;
+}
+
+/**
+ * Turns a timed sequence of SSE events of an OpenAI chat or text completion stream into a RequestMeasurement.
+ * Pure: it does no I/O and reads no clock, so it is tested on hand-written traces.
+ */
+export class StreamObserver {
+  readonly m: RequestMeasurement;
+  private tFirstToken = -1;
+  private tLastToken = -1;
+  private done = false;
+  private usageCompletion: number | null = null;
+
+  constructor(
+    tSend: number,
+    private readonly collectContent = true,
+  ) {
+    this.m = emptyMeasurement(tSend, true);
+  }
+
+  get finished(): boolean {
+    return this.done;
+  }
+
+  /** Feeds one event received at monotonic time `t`. Throws UpstreamClientError on an in-stream failure. */
+  onEvent(ev: SseEvent, t: number): void {
+    const m = this.m;
+    if (m.timeToFirstEvent === null) m.timeToFirstEvent = t - m.tSend;
+    if (ev.data === DONE) {
+      this.done = true;
+      return;
+    }
+    if (ev.event === 'error') throw new UpstreamClientError('stream_error', `server sent an error event: ${ev.data.slice(0, 200)}`);
+    let chunk: ChunkLike;
+    try {
+      chunk = JSON.parse(ev.data) as ChunkLike;
+    } catch {
+      throw new UpstreamClientError('invalid_json', `stream event is not JSON: ${JSON.stringify(ev.data.slice(0, 80))}`);
+    }
+    if (chunk === null || typeof chunk !== 'object') {
+      throw new UpstreamClientError('invalid_json', 'stream event is not a JSON object');
+    }
+    if (chunk.error !== undefined && chunk.error !== null) {
+      throw new UpstreamClientError('stream_error', `server reported an error in the stream: ${describeError(chunk.error)}`);
+    }
+    if (m.requestId === null && typeof chunk.id === 'string') m.requestId = chunk.id;
+    if (chunk.usage) this.takeUsage(chunk.usage);
+    const choices = chunk.choices;
+    if (!choices || choices.length === 0) return;
+    let tokenBearing = 0;
+    for (const choice of choices) {
+      if (this.observeChoice(choice, t)) tokenBearing++;
+    }
+    if (tokenBearing > 0) {
+      if (this.tFirstToken < 0) {
+        this.tFirstToken = t;
+        m.ttft = t - m.tSend;
+      } else {
+        m.interTokenGaps.push(t - this.tLastToken);
+      }
+      this.tLastToken = t;
+      m.tokenChunks += tokenBearing;
+    }
+  }
+
+  private observeChoice(choice: ChoiceLike, t: number): boolean {
+    const m = this.m;
+    if (typeof choice.finish_reason === 'string') m.finishReason = choice.finish_reason;
+    const d = choice.delta;
+    // Legacy completions stream `text` instead of a delta.
+    const content = d ? d.content : choice.text;
+    const hasContent = nonEmpty(content);
+    if (hasContent) {
+      if (m.timeToFirstContent === null) m.timeToFirstContent = t - m.tSend;
+      if (this.collectContent && (choice.index === undefined || choice.index === 0)) m.content += content as string;
+    }
+    if (hasContent) return true;
+    if (!d) return false;
+    return nonEmpty(d.reasoning_content) || nonEmpty(d.reasoning) || nonEmpty(d.tool_calls);
+  }
+
+  private takeUsage(u: UsageLike): void {
+    const m = this.m;
+    if (typeof u.prompt_tokens === 'number') {
+      m.promptTokens = u.prompt_tokens;
+      m.promptTokenSource = 'usage';
+    }
+    if (typeof u.completion_tokens === 'number') this.usageCompletion = u.completion_tokens;
+    const r = u.completion_tokens_details?.reasoning_tokens;
+    if (typeof r === 'number') m.reasoningTokens = r;
+  }
+
+  /** Completes the measurement when the body has ended at time `t`. Throws if the stream was incomplete. */
+  finish(): RequestMeasurement {
+    const m = this.m;
+    if (this.tLastToken >= 0) m.e2e = this.tLastToken - m.tSend;
+    if (this.usageCompletion !== null) {
+      m.outputTokens = this.usageCompletion;
+      m.outputTokenSource = 'usage';
+    } else if (m.tokenChunks > 0) {
+      m.outputTokens = m.tokenChunks;
+      m.outputTokenSource = 'chunks';
+    }
+    if (m.outputTokens > 1 && this.tFirstToken >= 0) {
+      m.tpot = (this.tLastToken - this.tFirstToken) / (m.outputTokens - 1);
+    }
+    return m;
+  }
+}
+
+function describeError(e: unknown): string {
+  if (typeof e === 'string') return e.slice(0, 200);
+  if (typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string') {
+    return ((e as { message: string }).message).slice(0, 200);
+  }
+  return JSON.stringify(e).slice(0, 200);
+}
+
+/** Fills a measurement from a complete non-streamed chat or text completion body received at `tEnd`. */
+export function observeJsonBody(m: RequestMeasurement, body: unknown, tEnd: number, collectContent = true): void {
+  m.e2e = tEnd - m.tSend;
+  if (typeof body !== 'object' || body === null) return;
+  const b = body as ChunkLike & { choices?: Array<ChoiceLike & { message?: DeltaLike }> };
+  if (m.requestId === null && typeof b.id === 'string') m.requestId = b.id;
+  const first = b.choices?.[0];
+  if (first) {
+    if (typeof first.finish_reason === 'string') m.finishReason = first.finish_reason;
+    const content = first.message ? first.message.content : first.text;
+    if (collectContent && typeof content === 'string') m.content = content;
+  }
+  const u = b.usage;
+  if (u) {
+    if (typeof u.prompt_tokens === 'number') {
+      m.promptTokens = u.prompt_tokens;
+      m.promptTokenSource = 'usage';
+    }
+    if (typeof u.completion_tokens === 'number') {
+      m.outputTokens = u.completion_tokens;
+      m.outputTokenSource = 'usage';
+    }
+    const r = u.completion_tokens_details?.reasoning_tokens;
+    if (typeof r === 'number') m.reasoningTokens = r;
+  }
+}

@@ -1,0 +1,353 @@
+import { Agent, type Dispatcher } from 'undici';
+import { SseParser, type SseEvent } from '../sse/index.js';
+import { monoNow } from '../time.js';
+import { classifyStatus, classifyTransportError, UpstreamClientError } from './client-error.js';
+import { emptyMeasurement, type RequestMeasurement } from './request-measurement.js';
+import { observeJsonBody, StreamObserver } from './stream-observer.js';
+
+export interface ClientTimeouts {
+  /** Establishing the TCP/TLS connection. */
+  connectMs: number;
+  /** Request sent → response headers. */
+  firstByteMs: number;
+  /** Longest gap between body chunks (and between headers and the first chunk). */
+  idleMs: number;
+  /** The whole request, body included. */
+  totalMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: Readonly<ClientTimeouts> = Object.freeze({
+  connectMs: 10_000,
+  firstByteMs: 120_000,
+  idleMs: 60_000,
+  totalMs: 600_000,
+});
+
+export interface UpstreamRequest {
+  /** Base URL of the endpoint, e.g. `http://127.0.0.1:8000` or `https://host/prefix`. */
+  baseUrl: string;
+  /** Path appended to the base URL, e.g. `/v1/chat/completions`. */
+  path: string;
+  method?: Dispatcher.HttpMethod;
+  /** A JSON value (serialized here), or a string / bytes sent as is. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Sent as `Authorization: Bearer <apiKey>`. */
+  apiKey?: string;
+  timeouts?: Partial<ClientTimeouts>;
+  signal?: AbortSignal;
+}
+
+export interface TimedSseEvent extends SseEvent {
+  /** Monotonic time (ms) at which the bytes completing this event arrived, taken before parsing. */
+  t: number;
+}
+
+export interface UpstreamClientOptions {
+  /** Connections per origin (undici pool size). Default: unlimited. */
+  connections?: number;
+  timeouts?: Partial<ClientTimeouts>;
+  /** Use this dispatcher instead of creating one (it is then not closed by `close()`). */
+  dispatcher?: Dispatcher;
+}
+
+/** A response whose headers have arrived; the body is still to be read, exactly once. */
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** Monotonic send and header-arrival times. */
+  tSend: number;
+  tHeaders: number;
+  body: Dispatcher.ResponseData['body'];
+  /** Reads the body and parses SSE, yielding each event stamped with its arrival time. */
+  events(): AsyncGenerator<TimedSseEvent, void, undefined>;
+  /** Stops the total-timeout timer; called automatically when the body is consumed through the helpers. */
+  done(): void;
+  /** Why the request was aborted (total timeout or caller), if it was. */
+  abortReason(): UpstreamClientError | undefined;
+}
+
+/**
+ * The one HTTP client for OpenAI-compatible upstreams. Everything in llmops that calls a model goes through it,
+ * so timeouts, error classes and timing definitions are the same everywhere.
+ */
+export class UpstreamClient {
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  readonly timeouts: Readonly<ClientTimeouts>;
+
+  constructor(opts: UpstreamClientOptions = {}) {
+    this.timeouts = Object.freeze({ ...DEFAULT_TIMEOUTS, ...opts.timeouts });
+    this.ownsDispatcher = opts.dispatcher === undefined;
+    this.dispatcher =
+      opts.dispatcher ??
+      new Agent({
+        connections: opts.connections ?? null,
+        connect: { timeout: this.timeouts.connectMs },
+        keepAliveTimeout: 30_000,
+        // Timeouts are passed per request; these only bound a request that forgets them.
+        headersTimeout: this.timeouts.firstByteMs,
+        bodyTimeout: this.timeouts.idleMs,
+      });
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  /** Sends a request and resolves when headers arrive. Error statuses do not throw here; transport failures do. */
+  async send(req: UpstreamRequest): Promise<UpstreamResponse> {
+    const t = { ...this.timeouts, ...req.timeouts };
+    const url = new URL(joinUrl(req.baseUrl, req.path));
+    const headers: Record<string, string> = { ...req.headers };
+    let body: string | Uint8Array | undefined;
+    if (req.body !== undefined) {
+      if (typeof req.body === 'string' || req.body instanceof Uint8Array) body = req.body;
+      else {
+        body = JSON.stringify(req.body);
+        headers['content-type'] ??= 'application/json';
+      }
+    }
+    if (req.apiKey) headers['authorization'] = `Bearer ${req.apiKey}`;
+    const total = new TotalDeadline(t.totalMs, req.signal);
+    const tSend = monoNow();
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await this.dispatcher.request({
+        origin: url.origin,
+        path: url.pathname + url.search,
+        method: req.method ?? (body === undefined ? 'GET' : 'POST'),
+        headers,
+        body,
+        signal: total.signal,
+        headersTimeout: t.firstByteMs,
+        bodyTimeout: t.idleMs,
+      });
+    } catch (err) {
+      total.clear();
+      throw total.reason() ?? classifyTransportError(err, false);
+    }
+    const tHeaders = monoNow();
+    const responseBody = res.body;
+    const done = (): void => total.clear();
+    return {
+      status: res.statusCode,
+      headers: res.headers,
+      tSend,
+      tHeaders,
+      body: responseBody,
+      done,
+      abortReason: () => total.reason(),
+      events: () => timedEvents(responseBody, total, done),
+    };
+  }
+
+  /** Sends a request and parses a JSON answer; an error status throws UpstreamClientError with the server's message. */
+  async json<T = unknown>(req: UpstreamRequest): Promise<{ status: number; headers: UpstreamResponse['headers']; body: T }> {
+    const res = await this.send(req);
+    const text = await readText(res);
+    const cls = classifyStatus(res.status);
+    if (cls) throw new UpstreamClientError(cls, `HTTP ${res.status}: ${errorMessageOf(text)}`, res.status);
+    try {
+      return { status: res.status, headers: res.headers, body: JSON.parse(text) as T };
+    } catch {
+      throw new UpstreamClientError('invalid_json', `response body is not JSON (HTTP ${res.status})`, res.status);
+    }
+  }
+
+  /**
+   * Sends a chat or text completion request (streamed when `body.stream` is true), reads the whole answer and
+   * returns its measurement. Never throws: failures are recorded in `errorClass`/`errorMessage`.
+   */
+  async measure(req: UpstreamRequest, opts: { collectContent?: boolean } = {}): Promise<RequestMeasurement> {
+    const streamed = isStreamRequest(req.body);
+    const collect = opts.collectContent ?? true;
+    let res: UpstreamResponse;
+    const tStart = monoNow();
+    try {
+      res = await this.send(req);
+    } catch (err) {
+      return failed(emptyMeasurement(tStart, streamed), classifyTransportError(err, false));
+    }
+    const base = emptyMeasurement(res.tSend, streamed);
+    base.status = res.status;
+    base.timeToHeaders = res.tHeaders - res.tSend;
+    base.requestId = headerValue(res.headers['x-request-id']) ?? null;
+    const cls = classifyStatus(res.status);
+    if (cls) {
+      const text = await readText(res).catch(() => '');
+      return failed(base, new UpstreamClientError(cls, `HTTP ${res.status}: ${errorMessageOf(text)}`, res.status));
+    }
+    const ctype = headerValue(res.headers['content-type']) ?? '';
+    if (streamed && ctype.includes('text/event-stream')) return measureStream(res, base, collect);
+    if (ctype.includes('json') || (!streamed && ctype === '')) return measureJson(res, base, collect);
+    res.body.destroy();
+    res.done();
+    return failed(base, new UpstreamClientError('invalid_content_type', `unexpected content-type ${JSON.stringify(ctype)}`, res.status));
+  }
+}
+
+function measureStream(res: UpstreamResponse, base: RequestMeasurement, collect: boolean): Promise<RequestMeasurement> {
+  const obs = new StreamObserver(base.tSend, collect);
+  Object.assign(obs.m, { status: base.status, timeToHeaders: base.timeToHeaders, requestId: base.requestId });
+  let now = 0;
+  let failure: UpstreamClientError | undefined;
+  const parser = new SseParser((ev) => {
+    if (failure === undefined) obs.onEvent(ev, now);
+  });
+  return new Promise<RequestMeasurement>((resolve) => {
+    let settled = false;
+    const settle = (err?: unknown): void => {
+      if (settled) return;
+      settled = true;
+      res.done();
+      if (err !== undefined) failure ??= classifyTransportError(err, true);
+      if (failure === undefined && !obs.finished) {
+        failure = new UpstreamClientError('stream_broken', 'stream ended before [DONE]', res.status);
+      }
+      const m = obs.finish();
+      resolve(failure ? failed(m, failure) : succeed(m));
+    };
+    res.body.on('data', (chunk: Buffer) => {
+      now = monoNow();
+      try {
+        parser.push(chunk);
+      } catch (err) {
+        failure = classifyTransportError(err, true);
+        res.body.destroy();
+      }
+    });
+    res.body.once('end', () => {
+      parser.end();
+      settle();
+    });
+    res.body.once('error', (err) => settle(res.abortReason() ?? err));
+    res.body.once('close', () => {
+      if (!res.body.readableEnded) settle(res.abortReason() ?? new Error('socket closed'));
+    });
+  });
+}
+
+async function measureJson(res: UpstreamResponse, m: RequestMeasurement, collect: boolean): Promise<RequestMeasurement> {
+  m.streamed = false;
+  let text: string;
+  try {
+    text = await readText(res);
+  } catch (err) {
+    return failed(m, classifyTransportError(err, true));
+  }
+  const tEnd = monoNow();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return failed(m, new UpstreamClientError('invalid_json', 'response body is not JSON', m.status));
+  }
+  observeJsonBody(m, body, tEnd, collect);
+  return succeed(m);
+}
+
+function succeed(m: RequestMeasurement): RequestMeasurement {
+  m.ok = true;
+  return m;
+}
+
+function failed(m: RequestMeasurement, err: UpstreamClientError): RequestMeasurement {
+  m.ok = false;
+  m.errorClass = err.errorClass;
+  m.errorMessage = err.message;
+  return m;
+}
+
+async function* timedEvents(
+  body: UpstreamResponse['body'],
+  total: TotalDeadline,
+  done: () => void,
+): AsyncGenerator<TimedSseEvent, void, undefined> {
+  const queue: TimedSseEvent[] = [];
+  let now = 0;
+  const parser = new SseParser((ev) => {
+    queue.push({ ...ev, t: now });
+  });
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      now = monoNow();
+      parser.push(chunk);
+      while (queue.length > 0) yield queue.shift() as TimedSseEvent;
+    }
+    parser.end();
+    while (queue.length > 0) yield queue.shift() as TimedSseEvent;
+  } catch (err) {
+    throw total.reason() ?? classifyTransportError(err, true);
+  } finally {
+    done();
+    if (!body.destroyed) body.destroy();
+  }
+}
+
+async function readText(res: UpstreamResponse): Promise<string> {
+  try {
+    return await res.body.text();
+  } finally {
+    res.done();
+  }
+}
+
+/** Aborts the request when the total timeout passes or the caller's signal fires, remembering which. */
+class TotalDeadline {
+  private readonly ac = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private why: UpstreamClientError | undefined;
+  readonly signal: AbortSignal;
+
+  constructor(totalMs: number, caller: AbortSignal | undefined) {
+    this.timer = setTimeout(() => this.abort(new UpstreamClientError('timeout_total', `request exceeded the total timeout of ${totalMs} ms`)), totalMs);
+    this.timer.unref();
+    this.signal = this.ac.signal;
+    if (caller) {
+      if (caller.aborted) this.abort(new UpstreamClientError('aborted', 'request aborted by the caller'));
+      else caller.addEventListener('abort', () => this.abort(new UpstreamClientError('aborted', 'request aborted by the caller')), { once: true });
+    }
+  }
+
+  private abort(why: UpstreamClientError): void {
+    if (this.why) return;
+    this.why = why;
+    clearTimeout(this.timer);
+    this.ac.abort(why);
+  }
+
+  reason(): UpstreamClientError | undefined {
+    return this.why;
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+export function joinUrl(baseUrl: string, path: string): string {
+  const b = baseUrl.endsWith('/') ? baseUrl.slice(0, -1) : baseUrl;
+  return path.startsWith('/') ? b + path : `${b}/${path}`;
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function isStreamRequest(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && (body as { stream?: unknown }).stream === true;
+}
+
+/** The `error.message` of an OpenAI envelope, or the start of the body. */
+export function errorMessageOf(text: string): string {
+  try {
+    const parsed = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
+    if (typeof parsed.error === 'string') return parsed.error;
+    if (parsed.error && typeof parsed.error.message === 'string') return parsed.error.message;
+    if (typeof parsed.message === 'string') return parsed.message;
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return text.slice(0, 200) || '(empty body)';
+}

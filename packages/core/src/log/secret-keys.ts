@@ -1,0 +1,66 @@
+/**
+ * Field names whose values are secrets, whatever those values look like. The logger blanks them out in every
+ * line it writes, at any depth, which covers auth headers (`req.headers.authorization`), config dumps
+ * (`upstreams[0].apiKey`) and child-logger bindings alike.
+ */
+
+/** Canonical spellings. Matching ignores case, `-` and `_`, so `apiKey`, `api_key`, `API-KEY` are all caught. */
+export const SECRET_KEYS: readonly string[] = [
+  // Credential-carrying HTTP headers.
+  'authorization',
+  'proxy-authorization',
+  'x-api-key',
+  'api-key',
+  'cookie',
+  'set-cookie',
+  // Credential fields of llmops and its upstreams.
+  'apiKey',
+  'token',
+  'accessToken',
+  'refreshToken',
+  'managementToken',
+  'password',
+  'secret',
+  'clientSecret',
+  'privateKey',
+  'encryptionKey',
+  'upstreamApiKey',
+];
+
+const CENSOR = '[redacted]';
+const normalize = (key: string): string => key.replace(/[-_]/g, '').toLowerCase();
+const NORMALIZED = new Set(SECRET_KEYS.map(normalize));
+// Logged JSON stays nested only a few levels; the bound just keeps a pathological value from blowing the stack.
+const MAX_DEPTH = 64;
+
+/**
+ * A cheap pre-check on a JSON line: every secret key ends with one of these words, so a line without any of them
+ * followed by `":` has no secret key and need not be parsed.
+ */
+export const SECRET_KEY_HINT = /(?:key|token|password|secret|authorization|cookie)":/i;
+
+export function isSecretKey(key: string): boolean {
+  return NORMALIZED.has(normalize(key));
+}
+
+/** Replaces, in place, the value of every secret key in a JSON-like value. Returns whether anything changed. */
+export function censorSecretKeys(node: unknown, depth = 0): boolean {
+  if (typeof node !== 'object' || node === null || depth > MAX_DEPTH) return false;
+  let changed = false;
+  if (Array.isArray(node)) {
+    for (const item of node) changed = censorSecretKeys(item, depth + 1) || changed;
+    return changed;
+  }
+  const obj = node as Record<string, unknown>;
+  for (const key of Object.keys(obj)) {
+    if (isSecretKey(key)) {
+      if (obj[key] !== CENSOR) {
+        obj[key] = CENSOR;
+        changed = true;
+      }
+    } else {
+      changed = censorSecretKeys(obj[key], depth + 1) || changed;
+    }
+  }
+  return changed;
+}

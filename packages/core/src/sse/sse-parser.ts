@@ -1,0 +1,218 @@
+/**
+ * The one Server-Sent Events parser of llmops: an incremental implementation of the WHATWG "event stream
+ * interpretation" (https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation).
+ *
+ * It sits on the hot path of the load generator (hundreds of thousands of events per second on one core), so it
+ * works on whole strings: UTF-8 is decoded per chunk by the native TextDecoder, line ends are found with indexOf,
+ * and only a partial trailing line is carried over between chunks. Every byte is scanned once, whatever the
+ * chunking, so a huge event delivered in tiny chunks stays linear.
+ */
+
+/** One dispatched event, exactly as the WHATWG algorithm would hand it to a `MessageEvent`. */
+export interface SseEvent {
+  /** The `event:` field, or `'message'` when the block had none (or an empty one). */
+  event: string;
+  /** The `data:` lines of the block joined with `\n`. */
+  data: string;
+  /** The last event ID seen so far in the stream (it persists across events), or undefined if none was set. */
+  id: string | undefined;
+  /** The reconnection time (ms) most recently set by a `retry:` field in the stream, or undefined if none was. */
+  retry: number | undefined;
+}
+
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+const BOM = '\uFEFF';
+const ONLY_DIGITS = /^[0-9]+$/;
+const STREAM = { stream: true } as const;
+
+/**
+ * Incremental parser: feed it chunks as they arrive with {@link push}, then call {@link end}. Callbacks run
+ * synchronously inside `push`; if one throws, the rest of that chunk is lost, so discard the parser.
+ */
+export class SseParser {
+  // fatal: false → malformed bytes become U+FFFD as the spec's "UTF-8 decode" requires. ignoreBOM: true keeps a
+  // BOM in the output, because the BOM is stripped by hand once so that string chunks get the same treatment.
+  private readonly decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+  /** Text of a line whose end has not arrived yet. */
+  private carry = '';
+  /** The previous text ended with CR, so an LF starting the next text belongs to that same line end. */
+  private lastWasCR = false;
+  private bomChecked = false;
+  /** Bytes went through the decoder since it was last flushed, so it may hold part of a character. */
+  private decoderUsed = false;
+  private ended = false;
+  private data = '';
+  private hasData = false;
+  private eventType = '';
+  private lastEventId: string | undefined = undefined;
+  private reconnectionTime: number | undefined = undefined;
+
+  constructor(
+    private readonly onEvent: (ev: SseEvent) => void,
+    private readonly onComment?: (text: string) => void,
+  ) {}
+
+  /** Feeds the next piece of the stream. Bytes may be split anywhere, even inside a UTF-8 character. */
+  push(chunk: Uint8Array | string): void {
+    if (this.ended) throw new Error('SseParser: push() after end()');
+    if (typeof chunk === 'string') {
+      if (this.decoderUsed) {
+        // Bytes still held by the decoder precede this text; flush them so the order is kept.
+        this.decoderUsed = false;
+        const held = this.decoder.decode();
+        if (held.length > 0) this.feed(held);
+      }
+      this.feed(chunk);
+    } else {
+      this.decoderUsed = true;
+      this.feed(this.decoder.decode(chunk, STREAM));
+    }
+  }
+
+  /**
+   * Marks the end of the stream. Per the spec, an event whose terminating blank line never arrived is discarded,
+   * not dispatched; check {@link pendingBytes} to tell such a truncated stream from a clean end.
+   */
+  end(): void {
+    if (this.ended) return;
+    // An incomplete UTF-8 sequence at the very end decodes to U+FFFD, which then shows up as a partial line.
+    const rest = this.decoder.decode();
+    if (rest.length > 0) this.feed(rest);
+    this.ended = true;
+  }
+
+  /**
+   * True when the stream so far ends inside an event: a line without its line end, or fields (`data`, `event`)
+   * of a block whose blank line has not been seen. After {@link end} this means the stream was cut mid-event.
+   */
+  get pendingBytes(): boolean {
+    return this.carry.length > 0 || this.hasData || this.eventType.length > 0;
+  }
+
+  /** The stream's last event ID so far (WHATWG "last event ID buffer"). */
+  get lastId(): string | undefined {
+    return this.lastEventId;
+  }
+
+  /** The reconnection time (ms) the stream asked for, if any. */
+  get retry(): number | undefined {
+    return this.reconnectionTime;
+  }
+
+  private feed(text: string): void {
+    if (text.length === 0) return;
+    if (!this.bomChecked) {
+      this.bomChecked = true;
+      if (text.startsWith(BOM)) {
+        text = text.slice(1);
+        if (text.length === 0) return;
+      }
+    }
+    let pos = 0;
+    if (this.lastWasCR) {
+      this.lastWasCR = false;
+      if (text.charCodeAt(0) === LF) pos = 1;
+    }
+    this.scanLines(text, pos);
+  }
+
+  /** Splits `text` (from `pos`) into lines; the unterminated tail is kept in `carry`. */
+  private scanLines(text: string, pos: number): void {
+    const len = text.length;
+    // Next known positions of each terminator; recomputed only once passed, so each scan is linear in `text`.
+    let lf = text.indexOf('\n', pos);
+    let cr = text.indexOf('\r', pos);
+    while (pos < len) {
+      if (lf !== -1 && lf < pos) lf = text.indexOf('\n', pos);
+      if (cr !== -1 && cr < pos) cr = text.indexOf('\r', pos);
+      let end: number;
+      if (lf === -1) {
+        if (cr === -1) break;
+        end = cr;
+      } else {
+        end = cr === -1 || lf < cr ? lf : cr;
+      }
+      let line = text.slice(pos, end);
+      if (this.carry.length > 0) {
+        line = this.carry + line;
+        this.carry = '';
+      }
+      pos = end + 1;
+      if (text.charCodeAt(end) === CR) {
+        if (pos === len) this.lastWasCR = true;
+        else if (text.charCodeAt(pos) === LF) pos++;
+      }
+      this.processLine(line);
+    }
+    if (pos < len) {
+      // V8 concatenates lazily (ropes), so a long line built from many chunks is flattened only once.
+      this.carry = pos === 0 ? this.carry + text : this.carry + text.slice(pos);
+    }
+  }
+
+  private processLine(line: string): void {
+    const len = line.length;
+    if (len === 0) {
+      this.dispatch();
+      return;
+    }
+    const colon = line.indexOf(':');
+    if (colon === 0) {
+      if (this.onComment !== undefined) {
+        this.onComment(line.slice(line.charCodeAt(1) === SPACE ? 2 : 1));
+      }
+      return;
+    }
+    if (colon === -1) {
+      this.processField(line, '');
+      return;
+    }
+    const start = colon + 1 < len && line.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1;
+    this.processField(line.slice(0, colon), line.slice(start));
+  }
+
+  private processField(field: string, value: string): void {
+    switch (field) {
+      case 'data':
+        if (this.hasData) {
+          this.data += '\n' + value;
+        } else {
+          this.data = value;
+          this.hasData = true;
+        }
+        return;
+      case 'event':
+        this.eventType = value;
+        return;
+      case 'id':
+        // A NUL would make the ID unusable in a Last-Event-ID header; the spec says to ignore the field.
+        if (!value.includes('\0')) this.lastEventId = value;
+        return;
+      case 'retry':
+        if (ONLY_DIGITS.test(value)) this.reconnectionTime = Number.parseInt(value, 10);
+        return;
+      default:
+      // Unknown fields are ignored, as the spec requires.
+    }
+  }
+
+  private dispatch(): void {
+    if (!this.hasData) {
+      // A block without data lines dispatches nothing, but still forgets its event type.
+      this.eventType = '';
+      return;
+    }
+    const ev: SseEvent = {
+      event: this.eventType.length > 0 ? this.eventType : 'message',
+      data: this.data,
+      id: this.lastEventId,
+      retry: this.reconnectionTime,
+    };
+    this.data = '';
+    this.hasData = false;
+    this.eventType = '';
+    this.onEvent(ev);
+  }
+}

@@ -1,0 +1,173 @@
+import {
+  ChatCompletionRequestSchema,
+  CoreErrors,
+  fromWireIssue,
+  CompletionRequestSchema,
+  monoToEpoch,
+  parseWire,
+  type WireResult,
+} from '@llmops/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { drawFault, parseFaultHeader, type Fault } from './faults.js';
+import { planGeneration, type GenerationPlan } from './generation-plan.js';
+import { GenerationSession } from './generation-session.js';
+import type { Timeline } from './ground-truth.js';
+import { chatPromptTokens, completionPromptTokens } from './prompt-tokens.js';
+import { ResponseFormat, type ApiKind } from './response-format.js';
+import { SimErrors } from './sim-errors.js';
+import type { ServedModel, SimState } from './sim-state.js';
+
+/** The request fields both generation APIs share, after validation. */
+interface GenerationRequest {
+  model: string;
+  stream?: boolean | null;
+  stream_options?: { include_usage?: boolean | null; continuous_usage_stats?: boolean | null } | null;
+  n?: number | null;
+  stop?: string | string[] | null;
+  max_tokens?: number | null;
+  max_completion_tokens?: number | null;
+  seed?: number | null;
+  ignore_eos?: unknown;
+}
+
+export function registerGenerationRoutes(app: FastifyInstance, state: SimState): void {
+  app.post('/v1/chat/completions', (req, reply) =>
+    handle(state, req, reply, 'chat', parseWire(ChatCompletionRequestSchema, req.body), (body) => [chatPromptTokens(body)]),
+  );
+  app.post('/v1/completions', (req, reply) =>
+    handle(state, req, reply, 'completion', parseWire(CompletionRequestSchema, req.body), (body) =>
+      completionPromptTokens(body.prompt),
+    ),
+  );
+}
+
+function handle<T extends GenerationRequest>(
+  state: SimState,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  kind: ApiKind,
+  parsed: WireResult<T>,
+  promptTokensOf: (body: NoInfer<T>) => number[],
+): void {
+  const receivedMono = req.receivedMono;
+  if (!parsed.ok) throw fromWireIssue(parsed.issue);
+  const body = parsed.value;
+  const model = servedModel(state, body.model, kind);
+  const fault = pickFault(state, req);
+  if (fault && preResponseFault(fault, reply)) return;
+  const prompts = promptTokensOf(body);
+  // A batch of legacy prompts is answered as one response whose choices cover every prompt, like vLLM does.
+  const promptTokens = prompts.reduce((a, b) => a + b, 0);
+  const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
+  checkContext(model, Math.max(...prompts), maxTokens);
+  const plan = makePlan(state, model, body, promptTokens, prompts.length, maxTokens);
+  const id = state.nextId(kind === 'chat' ? 'chatcmpl' : 'cmpl');
+  const stream = body.stream === true;
+  const includeUsage = stream && body.stream_options?.include_usage === true;
+  const format = new ResponseFormat(kind, id, Math.floor(Date.now() / 1000), body.model, includeUsage);
+  const timeline = newTimeline(id, body.model, stream, receivedMono, promptTokens, fault);
+  if (fault) fault.after = Math.min(fault.after, Math.max(0, ...plan.choices.map((c) => c.tokens.length - 1)));
+  reply.hijack();
+  const session = new GenerationSession({
+    state,
+    model,
+    plan,
+    format,
+    stream,
+    continuousUsage: stream && body.stream_options?.continuous_usage_stats === true,
+    fault,
+    res: reply.raw,
+    timeline,
+    receivedMono,
+  });
+  if (fault?.name === 'slow_first_byte') setTimeout(() => session.start(), fault.ms);
+  else session.start();
+}
+
+function servedModel(state: SimState, id: string, kind: ApiKind): ServedModel {
+  const m = state.models.get(id);
+  if (!m) throw CoreErrors.error('model_not_found', { model: id }, { param: 'model' });
+  if (m.profile.kind !== 'chat') {
+    throw SimErrors.error('model_not_supported', { model: id, api: kind === 'chat' ? 'Chat Completions' : 'Completions' }, { param: 'model' });
+  }
+  return m;
+}
+
+function checkContext(model: ServedModel, promptTokens: number, maxTokens: number | undefined): void {
+  const limit = model.profile.maxModelLen;
+  if (promptTokens + (maxTokens ?? 0) > limit) {
+    const param = maxTokens === undefined ? 'messages' : 'max_tokens';
+    throw SimErrors.error('context_length_exceeded', { limit, prompt: promptTokens, completion: maxTokens ?? 0 }, { param });
+  }
+}
+
+function makePlan(
+  state: SimState,
+  model: ServedModel,
+  body: GenerationRequest,
+  promptTokens: number,
+  prompts: number,
+  maxTokens: number | undefined,
+): GenerationPlan {
+  const stop = typeof body.stop === 'string' ? [body.stop] : (body.stop ?? []);
+  return planGeneration(
+    model.profile,
+    {
+      promptTokens,
+      n: (body.n ?? 1) * prompts,
+      maxTokens,
+      exactLength: body.ignore_eos === true || state.settings.honorMaxTokens,
+      stop,
+    },
+    state.rngFor(body.seed),
+  );
+}
+
+function pickFault(state: SimState, req: FastifyRequest): Fault | null {
+  const header = req.headers['x-sim-fault'];
+  const d = state.settings.faultDefaults;
+  if (typeof header === 'string' && header.length > 0) {
+    const f = parseFaultHeader(header, d);
+    if (typeof f === 'string') throw SimErrors.error('invalid_fault_header', { detail: f }, { param: 'x-sim-fault' });
+    return f;
+  }
+  return drawFault(state.settings.faultRates, state.faultRng, d);
+}
+
+/** Faults that replace the whole response. Returns true when the reply has been handled. */
+function preResponseFault(fault: Fault, reply: FastifyReply): boolean {
+  switch (fault.name) {
+    case '429':
+      throw CoreErrors.error('rate_limit_exceeded', undefined, { headers: { 'retry-after': String(fault.retryAfter) } });
+    case '500':
+      throw CoreErrors.error('internal_error');
+    case '503':
+      throw CoreErrors.error('service_unavailable', undefined, { headers: { 'retry-after': String(fault.retryAfter) } });
+    case 'reset':
+      reply.hijack();
+      reply.raw.socket?.resetAndDestroy();
+      return true;
+    case 'wrong_content_type':
+      reply.code(200).header('content-type', 'text/html; charset=utf-8').send('<html><body>Service temporarily moved</body></html>');
+      return true;
+    default:
+      return false;
+  }
+}
+
+function newTimeline(id: string, model: string, stream: boolean, receivedMono: number, promptTokens: number, fault: Fault | null): Timeline {
+  return {
+    id,
+    model,
+    stream,
+    receivedAt: monoToEpoch(receivedMono),
+    admittedAt: null,
+    headersAt: null,
+    tokenAt: [],
+    finishedAt: null,
+    promptTokens,
+    completionTokens: 0,
+    status: 0,
+    fault: fault ? fault.name : null,
+  };
+}

@@ -1,0 +1,167 @@
+import type { ServerResponse } from 'node:http';
+import { epochNow, monoNow, monoToEpoch, SSE_DONE, sseData } from '@llmops/core';
+import type { EngineSequence } from './batch-engine.js';
+import type { Fault } from './faults.js';
+import type { GenerationPlan } from './generation-plan.js';
+import type { Timeline } from './ground-truth.js';
+import { type ResponseFormat, usageOf } from './response-format.js';
+import type { ServedModel, SimState } from './sim-state.js';
+
+export interface SessionInit {
+  state: SimState;
+  model: ServedModel;
+  plan: GenerationPlan;
+  format: ResponseFormat;
+  stream: boolean;
+  continuousUsage: boolean;
+  fault: Fault | null;
+  res: ServerResponse;
+  timeline: Timeline;
+  receivedMono: number;
+}
+
+const STREAM_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
+
+/**
+ * Runs one generation through the model's batch engine and writes it to the client: SSE chunks as each decode
+ * step completes, or one JSON body at the end. Records the ground-truth timeline and the vLLM metrics, applies
+ * mid-stream faults, and frees the engine slot if the client goes away.
+ */
+export class GenerationSession implements EngineSequence {
+  readonly promptTokens: number;
+  readonly outputTokens: number[];
+  stall?: { atStep: number; ms: number };
+  enqueuedAt?: number;
+  admittedAt?: number;
+  private firstTokenMono = -1;
+  private lastTokenMono = -1;
+  private finished = false;
+  private readonly rolesSent: boolean[];
+
+  constructor(private readonly s: SessionInit) {
+    this.promptTokens = s.plan.promptTokens;
+    this.outputTokens = s.plan.choices.map((c) => c.tokens.length);
+    this.rolesSent = s.plan.choices.map(() => false);
+    if (s.fault?.name === 'stall') this.stall = { atStep: s.fault.after, ms: s.fault.ms };
+  }
+
+  start(): void {
+    const { res, stream, timeline, model } = this.s;
+    res.once('close', () => {
+      if (!this.finished) {
+        this.finished = true;
+        model.engine.cancel(this);
+        timeline.status = 499;
+        this.record();
+      }
+    });
+    if (stream) {
+      res.writeHead(200, { ...STREAM_HEADERS, 'x-request-id': timeline.id });
+      // Headers leave now, as vLLM's do, so a slow first token shows up as TTFT rather than as time to headers.
+      res.flushHeaders();
+      timeline.headersAt = epochNow();
+    }
+    if (model.instant) res.cork();
+    model.engine.submit(this);
+    if (model.instant) process.nextTick(() => res.uncork());
+  }
+
+  onStep(step: number): void {
+    if (this.finished) return;
+    const { fault, res } = this.s;
+    if (fault && step === fault.after && this.applyMidStreamFault(fault)) return;
+    const now = monoNow();
+    if (this.firstTokenMono < 0) this.firstTokenMono = now;
+    this.lastTokenMono = now;
+    if (!this.s.stream) return;
+    const text = this.stepChunks(step);
+    if (this.s.plan.choices[0] && step < this.s.plan.choices[0].tokens.length) this.s.timeline.tokenAt.push(epochNow());
+    res.write(text);
+  }
+
+  private stepChunks(step: number): string {
+    const { plan, format, continuousUsage } = this.s;
+    let out = '';
+    for (let i = 0; i < plan.choices.length; i++) {
+      const c = plan.choices[i]!;
+      if (step >= c.tokens.length) continue;
+      if (format.kind === 'chat' && !this.rolesSent[i]) {
+        this.rolesSent[i] = true;
+        out += sseData(format.roleChunk(i));
+      }
+      const last = step === c.tokens.length - 1;
+      const usage = continuousUsage ? usageOf(plan, step) : undefined;
+      out += sseData(format.tokenChunk(i, c.tokens[step]!, step < c.reasoningTokens, last ? c.finishReason : null, usage));
+    }
+    return out;
+  }
+
+  /** Returns true when the fault ended the response. */
+  private applyMidStreamFault(fault: Fault): boolean {
+    const { res } = this.s;
+    if (fault.name === 'cut') {
+      if (!this.s.stream) {
+        res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': this.s.timeline.id });
+        res.write(this.s.format.fullBody(this.s.plan).slice(0, 40));
+      }
+      this.finished = true;
+      this.s.model.engine.cancel(this);
+      this.s.timeline.status = 0;
+      this.record();
+      res.socket?.destroy();
+      return true;
+    }
+    if (fault.name === 'malformed' && this.s.stream) {
+      res.write(sseData('{"id":"malformed chunk'));
+    }
+    return false;
+  }
+
+  onDone(): void {
+    if (this.finished) return;
+    this.finished = true;
+    const { res, plan, format, stream, fault } = this.s;
+    if (!stream) {
+      const body = format.fullBody(plan);
+      const malformed = fault?.name === 'malformed';
+      res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': this.s.timeline.id });
+      res.end(malformed ? body.slice(0, Math.max(1, body.length >> 1)) : body);
+    } else {
+      let tail = '';
+      for (let i = 0; i < plan.choices.length; i++) {
+        const c = plan.choices[i]!;
+        if (c.tokens.length > 0) continue;
+        if (format.kind === 'chat' && !this.rolesSent[i]) tail += sseData(format.roleChunk(i));
+        tail += sseData(format.finishChunk(i, c.finishReason));
+      }
+      if (format.includeUsage) tail += sseData(format.usageChunk(usageOf(plan)));
+      res.end(tail + SSE_DONE);
+    }
+    this.s.timeline.status = 200;
+    this.record();
+  }
+
+  private record(): void {
+    const { state, model, plan, timeline, receivedMono } = this.s;
+    const now = monoNow();
+    timeline.finishedAt = monoToEpoch(now);
+    if (this.admittedAt !== undefined) timeline.admittedAt = monoToEpoch(this.admittedAt);
+    timeline.completionTokens = plan.choices.reduce((a, c) => a + c.tokens.length, 0);
+    state.timelines.add(timeline);
+    if (timeline.status !== 200) return;
+    const m = state.metrics;
+    const labels = { model_name: model.profile.id };
+    m.promptTokens.inc(labels, plan.promptTokens);
+    m.generationTokens.inc(labels, timeline.completionTokens);
+    m.e2e.observe(labels, (now - receivedMono) / 1000);
+    if (this.admittedAt !== undefined && this.enqueuedAt !== undefined) {
+      m.queueTime.observe(labels, (this.admittedAt - this.enqueuedAt) / 1000);
+    }
+    if (this.firstTokenMono >= 0) {
+      m.ttft.observe(labels, (this.firstTokenMono - receivedMono) / 1000);
+      const n = this.outputTokens[0] ?? 0;
+      if (n > 1) m.tpot.observe(labels, (this.lastTokenMono - this.firstTokenMono) / 1000 / (n - 1));
+    }
+    m.success.inc({ ...labels, finished_reason: plan.choices[0]?.finishReason ?? 'stop' });
+  }
+}
