@@ -6,4 +6,5 @@ export * from './sse/index.js';
 export * from './metrics/index.js';
 export * from './log/index.js';
 export * from './client/index.js';
+export * from './http/index.js';
 export * from './time.js';

@@ -2,3 +2,4 @@ export * from './client-error.js';
 export * from './request-measurement.js';
 export * from './stream-observer.js';
 export * from './upstream-client.js';
+export { MeasureHandler, errorMessageOf } from './measure-handler.js';

@@ -2,8 +2,8 @@ import { Agent, type Dispatcher } from 'undici';
 import { SseParser, type SseEvent } from '../sse/index.js';
 import { monoNow } from '../time.js';
 import { classifyStatus, classifyTransportError, UpstreamClientError } from './client-error.js';
-import { emptyMeasurement, type RequestMeasurement } from './request-measurement.js';
-import { observeJsonBody, StreamObserver } from './stream-observer.js';
+import { errorMessageOf, MeasureHandler } from './measure-handler.js';
+import type { RequestMeasurement } from './request-measurement.js';
 
 export interface ClientTimeouts {
   /** Establishing the TCP/TLS connection. */
@@ -95,8 +95,8 @@ export class UpstreamClient {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
-  /** Sends a request and resolves when headers arrive. Error statuses do not throw here; transport failures do. */
-  async send(req: UpstreamRequest): Promise<UpstreamResponse> {
+  /** Builds undici's request options and the total-timeout deadline of one request. */
+  private prepare(req: UpstreamRequest): { options: Dispatcher.DispatchOptions; total: TotalDeadline } {
     const t = { ...this.timeouts, ...req.timeouts };
     const url = new URL(joinUrl(req.baseUrl, req.path));
     const headers: Record<string, string> = { ...req.headers };
@@ -110,19 +110,25 @@ export class UpstreamClient {
     }
     if (req.apiKey) headers['authorization'] = `Bearer ${req.apiKey}`;
     const total = new TotalDeadline(t.totalMs, req.signal);
+    const options: Dispatcher.DispatchOptions = {
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: req.method ?? (body === undefined ? 'GET' : 'POST'),
+      headers,
+      body,
+      headersTimeout: t.firstByteMs,
+      bodyTimeout: t.idleMs,
+    };
+    return { options, total };
+  }
+
+  /** Sends a request and resolves when headers arrive. Error statuses do not throw here; transport failures do. */
+  async send(req: UpstreamRequest): Promise<UpstreamResponse> {
+    const { options, total } = this.prepare(req);
     const tSend = monoNow();
     let res: Dispatcher.ResponseData;
     try {
-      res = await this.dispatcher.request({
-        origin: url.origin,
-        path: url.pathname + url.search,
-        method: req.method ?? (body === undefined ? 'GET' : 'POST'),
-        headers,
-        body,
-        signal: total.signal,
-        headersTimeout: t.firstByteMs,
-        bodyTimeout: t.idleMs,
-      });
+      res = await this.dispatcher.request({ ...options, signal: total.signal });
     } catch (err) {
       total.clear();
       throw total.reason() ?? classifyTransportError(err, false);
@@ -159,104 +165,25 @@ export class UpstreamClient {
    * Sends a chat or text completion request (streamed when `body.stream` is true), reads the whole answer and
    * returns its measurement. Never throws: failures are recorded in `errorClass`/`errorMessage`.
    */
-  async measure(req: UpstreamRequest, opts: { collectContent?: boolean } = {}): Promise<RequestMeasurement> {
-    const streamed = isStreamRequest(req.body);
-    const collect = opts.collectContent ?? true;
-    let res: UpstreamResponse;
-    const tStart = monoNow();
-    try {
-      res = await this.send(req);
-    } catch (err) {
-      return failed(emptyMeasurement(tStart, streamed), classifyTransportError(err, false));
-    }
-    const base = emptyMeasurement(res.tSend, streamed);
-    base.status = res.status;
-    base.timeToHeaders = res.tHeaders - res.tSend;
-    base.requestId = headerValue(res.headers['x-request-id']) ?? null;
-    const cls = classifyStatus(res.status);
-    if (cls) {
-      const text = await readText(res).catch(() => '');
-      return failed(base, new UpstreamClientError(cls, `HTTP ${res.status}: ${errorMessageOf(text)}`, res.status));
-    }
-    const ctype = headerValue(res.headers['content-type']) ?? '';
-    if (streamed && ctype.includes('text/event-stream')) return measureStream(res, base, collect);
-    if (ctype.includes('json') || (!streamed && ctype === '')) return measureJson(res, base, collect);
-    res.body.destroy();
-    res.done();
-    return failed(base, new UpstreamClientError('invalid_content_type', `unexpected content-type ${JSON.stringify(ctype)}`, res.status));
-  }
-}
-
-function measureStream(res: UpstreamResponse, base: RequestMeasurement, collect: boolean): Promise<RequestMeasurement> {
-  const obs = new StreamObserver(base.tSend, collect);
-  Object.assign(obs.m, { status: base.status, timeToHeaders: base.timeToHeaders, requestId: base.requestId });
-  let now = 0;
-  let failure: UpstreamClientError | undefined;
-  const parser = new SseParser((ev) => {
-    if (failure === undefined) obs.onEvent(ev, now);
-  });
-  return new Promise<RequestMeasurement>((resolve) => {
-    let settled = false;
-    const settle = (err?: unknown): void => {
-      if (settled) return;
-      settled = true;
-      res.done();
-      if (err !== undefined) failure ??= classifyTransportError(err, true);
-      if (failure === undefined && !obs.finished) {
-        failure = new UpstreamClientError('stream_broken', 'stream ended before [DONE]', res.status);
-      }
-      const m = obs.finish();
-      resolve(failure ? failed(m, failure) : succeed(m));
-    };
-    res.body.on('data', (chunk: Buffer) => {
-      now = monoNow();
-      try {
-        parser.push(chunk);
-      } catch (err) {
-        failure = classifyTransportError(err, true);
-        res.body.destroy();
-      }
+  measure(req: UpstreamRequest, opts: { collectContent?: boolean } = {}): Promise<RequestMeasurement> {
+    const { options, total } = this.prepare(req);
+    return new Promise((resolve) => {
+      const handler = new MeasureHandler(
+        monoNow(),
+        isStreamRequest(req.body),
+        opts.collectContent ?? true,
+        (m) => {
+          total.clear();
+          resolve(m);
+        },
+        () => total.reason(),
+      );
+      total.onAbort((why) => handler.abort(why));
+      // The handler keeps precise first-byte and idle timers itself; undici's are coarse (~1 s ticks).
+      this.dispatcher.dispatch({ ...options, headersTimeout: 0, bodyTimeout: 0 }, handler);
+      handler.armTimeouts(options.headersTimeout as number, options.bodyTimeout as number);
     });
-    res.body.once('end', () => {
-      parser.end();
-      settle();
-    });
-    res.body.once('error', (err) => settle(res.abortReason() ?? err));
-    res.body.once('close', () => {
-      if (!res.body.readableEnded) settle(res.abortReason() ?? new Error('socket closed'));
-    });
-  });
-}
-
-async function measureJson(res: UpstreamResponse, m: RequestMeasurement, collect: boolean): Promise<RequestMeasurement> {
-  m.streamed = false;
-  let text: string;
-  try {
-    text = await readText(res);
-  } catch (err) {
-    return failed(m, classifyTransportError(err, true));
   }
-  const tEnd = monoNow();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return failed(m, new UpstreamClientError('invalid_json', 'response body is not JSON', m.status));
-  }
-  observeJsonBody(m, body, tEnd, collect);
-  return succeed(m);
-}
-
-function succeed(m: RequestMeasurement): RequestMeasurement {
-  m.ok = true;
-  return m;
-}
-
-function failed(m: RequestMeasurement, err: UpstreamClientError): RequestMeasurement {
-  m.ok = false;
-  m.errorClass = err.errorClass;
-  m.errorMessage = err.message;
-  return m;
 }
 
 async function* timedEvents(
@@ -298,6 +225,7 @@ class TotalDeadline {
   private readonly ac = new AbortController();
   private readonly timer: NodeJS.Timeout;
   private why: UpstreamClientError | undefined;
+  private listener: ((why: UpstreamClientError) => void) | undefined;
   readonly signal: AbortSignal;
 
   constructor(totalMs: number, caller: AbortSignal | undefined) {
@@ -315,6 +243,13 @@ class TotalDeadline {
     this.why = why;
     clearTimeout(this.timer);
     this.ac.abort(why);
+    this.listener?.(why);
+  }
+
+  /** Also calls `fn` on abort (for dispatch handlers, which take no signal). */
+  onAbort(fn: (why: UpstreamClientError) => void): void {
+    if (this.why) fn(this.why);
+    else this.listener = fn;
   }
 
   reason(): UpstreamClientError | undefined {
@@ -337,17 +272,4 @@ function headerValue(v: string | string[] | undefined): string | undefined {
 
 function isStreamRequest(body: unknown): boolean {
   return typeof body === 'object' && body !== null && (body as { stream?: unknown }).stream === true;
-}
-
-/** The `error.message` of an OpenAI envelope, or the start of the body. */
-export function errorMessageOf(text: string): string {
-  try {
-    const parsed = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
-    if (typeof parsed.error === 'string') return parsed.error;
-    if (parsed.error && typeof parsed.error.message === 'string') return parsed.error.message;
-    if (typeof parsed.message === 'string') return parsed.message;
-  } catch {
-    // not JSON: fall through to the raw text
-  }
-  return text.slice(0, 200) || '(empty body)';
 }

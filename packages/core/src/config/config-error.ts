@@ -15,10 +15,14 @@ export interface ConfigIssue {
 }
 
 /** One line: `SIM_PORT (port): "eighty" is not a whole number; expected an integer from 0 to 65535`. */
-export function formatIssue({ key, sourceName, problem, expected }: ConfigIssue): string {
-  // File sources already end in the key (`sim.yaml: port`); repeating it would only add noise.
-  const where = key === '' || sourceName.endsWith(`: ${key}`) ? sourceName : `${sourceName} (${key})`;
-  return `${where}: ${problem}; expected ${expected}`;
+export function formatIssue({ key, source, sourceName, problem, expected }: ConfigIssue): string {
+  return `${where(key, source, sourceName)}: ${problem}; expected ${expected}`;
+}
+
+/** The key is added only where the source name does not already show it (`--port`, `sim.yaml: port`). */
+function where(key: string, source: ConfigSource, sourceName: string): string {
+  if (source === 'default') return key;
+  return key === '' || sourceName.includes(key) ? sourceName : `${sourceName} (${key})`;
 }
 
 export class ConfigError extends Error {

@@ -102,6 +102,15 @@ describe('config files', () => {
     expect(error.message).not.toContain('sk-live-123');
   });
 
+  it('locates a JSON syntax error by line and column when the parser gives a position', () => {
+    const file = write('comma.json', '{\n  "port": 1\n  "timeout": 2\n}\n');
+    const error = errorOf(() => loadConfig(spec, { env: {}, file }));
+    expect(error.issues[0]).toMatchObject({
+      problem: "not valid JSON: Expected ',' or '}' after property value at line 3, column 3",
+      expected: 'a valid JSON file',
+    });
+  });
+
   it('requires a mapping at the top level', () => {
     const file = write('list.yaml', '- port\n- 80\n');
     const error = errorOf(() => loadConfig(spec, { env: {}, file }));

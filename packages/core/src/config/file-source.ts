@@ -21,7 +21,7 @@ const FILE_EXPECTED = 'a readable YAML or JSON file';
 const MAPPING_EXPECTED = 'a mapping of option names to values';
 const MAX_LISTED = 12;
 
-function fileIssue(label: string, problem: string, expected = FILE_EXPECTED): FileSource {
+function fileIssue(label: string, problem: string, expected: string): FileSource {
   return { values: new Map(), issues: [{ key: '', source: 'file', sourceName: label, problem, expected }] };
 }
 
@@ -46,23 +46,27 @@ function parseProblem(text: string, isJson: boolean, error: unknown): string {
   const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
   if (!isJson) return `not valid YAML: ${message.replace(/:$/, '')}`;
   const position = /at position (\d+)/.exec(message);
-  const cleaned = message.replace(/, ".*" is not valid JSON$/, '').replace(/ in JSON at position \d+.*$/, '');
+  // V8 appends `, ..."<source excerpt>" is not valid JSON` to some messages: the excerpt must go.
+  const cleaned = message.replace(/,\s*(?:\.\.\.)?".*$/, '').replace(/ in JSON at position \d+.*$/, '');
   return `not valid JSON: ${cleaned}${position ? ` at ${lineAndColumn(text, Number(position[1]))}` : ''}`;
 }
 
 /** Reads and parses the file; `.json` files are parsed as JSON, anything else as YAML. */
-function parseFile(path: string): { data: unknown } | { problem: string } {
+function parseFile(path: string): { data: unknown } | { problem: string; expected: string } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    return { problem: readProblem(error) };
+    return { problem: readProblem(error), expected: FILE_EXPECTED };
   }
   const isJson = path.toLowerCase().endsWith('.json');
   try {
     return { data: isJson ? JSON.parse(text) : parseYaml(text) };
   } catch (error) {
-    return { problem: parseProblem(text, isJson, error) };
+    return {
+      problem: parseProblem(text, isJson, error),
+      expected: `a valid ${isJson ? 'JSON' : 'YAML'} file`,
+    };
   }
 }
 
@@ -135,7 +139,7 @@ export function readFileSource(
   if (file === undefined) return EMPTY;
   const label = fileName ?? (typeof file === 'string' ? file : 'config');
   const parsed = typeof file === 'string' ? parseFile(file) : { data: file };
-  if ('problem' in parsed) return fileIssue(label, parsed.problem);
+  if ('problem' in parsed) return fileIssue(label, parsed.problem, parsed.expected);
   // An empty YAML file (or one holding only comments) parses to null: no settings, not an error.
   const data = parsed.data ?? {};
   if (!isPlainObject(data)) return fileIssue(label, `top level is ${kindOf(data)}`, MAPPING_EXPECTED);

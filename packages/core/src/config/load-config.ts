@@ -48,19 +48,25 @@ function resolveFlags(
   const byName = new Map<string, unknown>();
   for (const [key, raw] of Object.entries(flags)) {
     const name = keys.get(key);
-    if (name === undefined) issues.push(unknownFlag(key, [...keys.values()]));
+    if (name === undefined) issues.push(unknownFlag(key, spec));
     else if (raw !== undefined && !byName.has(name)) byName.set(name, raw);
   }
   return { byName, issues };
 }
 
-function unknownFlag(key: string, names: readonly string[]): ConfigIssue {
+function unknownFlag(key: string, spec: ConfigSpec): ConfigIssue {
+  const hidden = Object.hasOwn(spec, key);
+  const named = Object.entries(spec)
+    .filter(([name, option]) => flagOf(name, option) !== undefined)
+    .map(([name]) => name);
   return {
     key,
     source: 'flag',
     sourceName: `--${kebabCase(key)}`,
-    problem: `unknown option${didYouMean(key, names)}`,
-    expected: 'an option of this command (see --help)',
+    problem: hidden ? 'this option has no command-line flag' : `unknown option${didYouMean(key, named)}`,
+    expected: hidden
+      ? 'the option set through env or the config file'
+      : 'an option of this command (see --help)',
   };
 }
 
@@ -82,7 +88,7 @@ function candidatesFor(
   return found;
 }
 
-/** Every string (or number, as text) inside a raw value, so a secret can be scrubbed from problem texts written by custom parsers. */
+/** Every string (numbers as text) inside a raw value: what a custom parser could have quoted. */
 function stringsIn(raw: unknown): string[] {
   if (typeof raw === 'string') return [raw];
   if (typeof raw === 'number') return [String(raw)];
@@ -117,9 +123,12 @@ function resolveOption(
   for (const candidate of candidates) {
     const parsed = parseCandidate(option, candidate);
     const { source, sourceName } = candidate;
-    if (!parsed.ok)
+    if (!parsed.ok) {
       issues.push({ key: name, source, sourceName, problem: parsed.problem, expected: option.type.expected });
-    else if (!set) [value, set] = [parsed.value, true];
+    } else if (!set) {
+      value = parsed.value;
+      set = true;
+    }
   }
   if (set) return value;
   const { default: fallback, required } = option.settings;

@@ -7,7 +7,7 @@ import {
   parseWire,
   type WireResult,
 } from '@llmops/core';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { drawFault, parseFaultHeader, type Fault } from './faults.js';
 import { planGeneration, type GenerationPlan } from './generation-plan.js';
 import { GenerationSession } from './generation-session.js';
@@ -30,31 +30,30 @@ interface GenerationRequest {
   ignore_eos?: unknown;
 }
 
-export function registerGenerationRoutes(app: FastifyInstance, state: SimState): void {
-  app.post('/v1/chat/completions', (req, reply) =>
-    handle(state, req, reply, 'chat', parseWire(ChatCompletionRequestSchema, req.body), (body) => [chatPromptTokens(body)]),
-  );
-  app.post('/v1/completions', (req, reply) =>
-    handle(state, req, reply, 'completion', parseWire(CompletionRequestSchema, req.body), (body) =>
-      completionPromptTokens(body.prompt),
-    ),
-  );
-}
+export type GenerationRoute = (state: SimState, req: IncomingMessage, res: ServerResponse, body: unknown, receivedMono: number) => void;
+
+/** POST /v1/chat/completions on the raw hot path; throws registry errors, which the caller answers. */
+export const chatCompletionsRoute: GenerationRoute = (state, req, res, body, receivedMono) =>
+  handle(state, req, res, 'chat', parseWire(ChatCompletionRequestSchema, body), (b) => [chatPromptTokens(b)], receivedMono);
+
+/** POST /v1/completions on the raw hot path. */
+export const completionsRoute: GenerationRoute = (state, req, res, body, receivedMono) =>
+  handle(state, req, res, 'completion', parseWire(CompletionRequestSchema, body), (b) => completionPromptTokens(b.prompt), receivedMono);
 
 function handle<T extends GenerationRequest>(
   state: SimState,
-  req: FastifyRequest,
-  reply: FastifyReply,
+  req: IncomingMessage,
+  res: ServerResponse,
   kind: ApiKind,
   parsed: WireResult<T>,
   promptTokensOf: (body: NoInfer<T>) => number[],
+  receivedMono: number,
 ): void {
-  const receivedMono = req.receivedMono;
   if (!parsed.ok) throw fromWireIssue(parsed.issue);
   const body = parsed.value;
   const model = servedModel(state, body.model, kind);
   const fault = pickFault(state, req);
-  if (fault && preResponseFault(fault, reply)) return;
+  if (fault && preResponseFault(fault, res)) return;
   const prompts = promptTokensOf(body);
   // A batch of legacy prompts is answered as one response whose choices cover every prompt, like vLLM does.
   const promptTokens = prompts.reduce((a, b) => a + b, 0);
@@ -67,7 +66,6 @@ function handle<T extends GenerationRequest>(
   const format = new ResponseFormat(kind, id, Math.floor(Date.now() / 1000), body.model, includeUsage);
   const timeline = newTimeline(id, body.model, stream, receivedMono, promptTokens, fault);
   if (fault) fault.after = Math.min(fault.after, Math.max(0, ...plan.choices.map((c) => c.tokens.length - 1)));
-  reply.hijack();
   const session = new GenerationSession({
     state,
     model,
@@ -76,7 +74,7 @@ function handle<T extends GenerationRequest>(
     stream,
     continuousUsage: stream && body.stream_options?.continuous_usage_stats === true,
     fault,
-    res: reply.raw,
+    res,
     timeline,
     receivedMono,
   });
@@ -123,7 +121,7 @@ function makePlan(
   );
 }
 
-function pickFault(state: SimState, req: FastifyRequest): Fault | null {
+function pickFault(state: SimState, req: IncomingMessage): Fault | null {
   const header = req.headers['x-sim-fault'];
   const d = state.settings.faultDefaults;
   if (typeof header === 'string' && header.length > 0) {
@@ -134,8 +132,8 @@ function pickFault(state: SimState, req: FastifyRequest): Fault | null {
   return drawFault(state.settings.faultRates, state.faultRng, d);
 }
 
-/** Faults that replace the whole response. Returns true when the reply has been handled. */
-function preResponseFault(fault: Fault, reply: FastifyReply): boolean {
+/** Faults that replace the whole response. Returns true when the response has been handled. */
+function preResponseFault(fault: Fault, res: ServerResponse): boolean {
   switch (fault.name) {
     case '429':
       throw CoreErrors.error('rate_limit_exceeded', undefined, { headers: { 'retry-after': String(fault.retryAfter) } });
@@ -144,11 +142,11 @@ function preResponseFault(fault: Fault, reply: FastifyReply): boolean {
     case '503':
       throw CoreErrors.error('service_unavailable', undefined, { headers: { 'retry-after': String(fault.retryAfter) } });
     case 'reset':
-      reply.hijack();
-      reply.raw.socket?.resetAndDestroy();
+      res.socket?.resetAndDestroy();
       return true;
     case 'wrong_content_type':
-      reply.code(200).header('content-type', 'text/html; charset=utf-8').send('<html><body>Service temporarily moved</body></html>');
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<html><body>Service temporarily moved</body></html>');
       return true;
     default:
       return false;

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { epochNow, monoNow, monoToEpoch, SSE_DONE, sseData } from '@llmops/core';
+import { epochNow, monoNow, monoToEpoch, sendJson, SSE_DONE, sseData } from '@llmops/core';
 import type { EngineSequence } from './batch-engine.js';
 import type { Fault } from './faults.js';
 import type { GenerationPlan } from './generation-plan.js';
@@ -37,38 +37,55 @@ export class GenerationSession implements EngineSequence {
   private lastTokenMono = -1;
   private finished = false;
   private readonly rolesSent: boolean[];
+  /** Zero-delay models produce a whole answer in one tick: it is gathered here and written once. */
+  private pending: string | null;
 
   constructor(private readonly s: SessionInit) {
     this.promptTokens = s.plan.promptTokens;
     this.outputTokens = s.plan.choices.map((c) => c.tokens.length);
     this.rolesSent = s.plan.choices.map(() => false);
+    this.pending = s.model.instant ? '' : null;
     if (s.fault?.name === 'stall') this.stall = { atStep: s.fault.after, ms: s.fault.ms };
   }
 
   start(): void {
     const { res, stream, timeline, model } = this.s;
-    res.once('close', () => {
-      if (!this.finished) {
-        this.finished = true;
-        model.engine.cancel(this);
-        timeline.status = 499;
-        this.record();
-      }
-    });
+    // A zero-delay answer without stall is written before this returns: no disconnect to watch for.
+    if (!model.instant || this.stall) {
+      res.once('close', () => {
+        if (!this.finished) {
+          this.finished = true;
+          model.engine.cancel(this);
+          timeline.status = 499;
+          this.record();
+        }
+      });
+    }
     if (stream) {
       res.writeHead(200, { ...STREAM_HEADERS, 'x-request-id': timeline.id });
       // Headers leave now, as vLLM's do, so a slow first token shows up as TTFT rather than as time to headers.
-      res.flushHeaders();
+      // A zero-delay answer goes out in one write, headers included.
+      if (!model.instant) res.flushHeaders();
       timeline.headersAt = epochNow();
     }
-    if (model.instant) res.cork();
     model.engine.submit(this);
-    if (model.instant) process.nextTick(() => res.uncork());
+  }
+
+  private emit(text: string): void {
+    if (this.pending === null) this.s.res.write(text);
+    else this.pending += text;
+  }
+
+  /** Takes what a zero-delay answer gathered so far (empty for timed models, which wrote as they went). */
+  private takePending(): string {
+    const out = this.pending ?? '';
+    if (this.pending !== null) this.pending = '';
+    return out;
   }
 
   onStep(step: number): void {
     if (this.finished) return;
-    const { fault, res } = this.s;
+    const { fault } = this.s;
     if (fault && step === fault.after && this.applyMidStreamFault(fault)) return;
     const now = monoNow();
     if (this.firstTokenMono < 0) this.firstTokenMono = now;
@@ -76,7 +93,9 @@ export class GenerationSession implements EngineSequence {
     if (!this.s.stream) return;
     const text = this.stepChunks(step);
     if (this.s.plan.choices[0] && step < this.s.plan.choices[0].tokens.length) this.s.timeline.tokenAt.push(epochNow());
-    res.write(text);
+    this.emit(text);
+    // A zero-delay answer that stalls must deliver what came before the pause.
+    if (this.pending && this.stall && step === this.stall.atStep - 1) this.s.res.write(this.takePending());
   }
 
   private stepChunks(step: number): string {
@@ -108,11 +127,13 @@ export class GenerationSession implements EngineSequence {
       this.s.model.engine.cancel(this);
       this.s.timeline.status = 0;
       this.record();
+      const sent = this.takePending();
+      if (sent) res.write(sent);
       res.socket?.destroy();
       return true;
     }
     if (fault.name === 'malformed' && this.s.stream) {
-      res.write(sseData('{"id":"malformed chunk'));
+      this.emit(sseData('{"id":"malformed chunk'));
     }
     return false;
   }
@@ -122,10 +143,10 @@ export class GenerationSession implements EngineSequence {
     this.finished = true;
     const { res, plan, format, stream, fault } = this.s;
     if (!stream) {
-      const body = format.fullBody(plan);
-      const malformed = fault?.name === 'malformed';
-      res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': this.s.timeline.id });
-      res.end(malformed ? body.slice(0, Math.max(1, body.length >> 1)) : body);
+      const full = format.fullBody(plan);
+      const body = fault?.name === 'malformed' ? full.slice(0, Math.max(1, full.length >> 1)) : full;
+      // With a length (not chunked), headers and body leave in one write.
+      sendJson(res, 200, body, { 'x-request-id': this.s.timeline.id });
     } else {
       let tail = '';
       for (let i = 0; i < plan.choices.length; i++) {
@@ -135,7 +156,7 @@ export class GenerationSession implements EngineSequence {
         tail += sseData(format.finishChunk(i, c.finishReason));
       }
       if (format.includeUsage) tail += sseData(format.usageChunk(usageOf(plan)));
-      res.end(tail + SSE_DONE);
+      res.end(this.takePending() + tail + SSE_DONE);
     }
     this.s.timeline.status = 200;
     this.record();
@@ -149,19 +170,18 @@ export class GenerationSession implements EngineSequence {
     timeline.completionTokens = plan.choices.reduce((a, c) => a + c.tokens.length, 0);
     state.timelines.add(timeline);
     if (timeline.status !== 200) return;
-    const m = state.metrics;
-    const labels = { model_name: model.profile.id };
-    m.promptTokens.inc(labels, plan.promptTokens);
-    m.generationTokens.inc(labels, timeline.completionTokens);
-    m.e2e.observe(labels, (now - receivedMono) / 1000);
+    const m = state.metrics.forModel(model.profile.id);
+    m.promptTokens.inc(plan.promptTokens);
+    m.generationTokens.inc(timeline.completionTokens);
+    m.e2e.observe((now - receivedMono) / 1000);
     if (this.admittedAt !== undefined && this.enqueuedAt !== undefined) {
-      m.queueTime.observe(labels, (this.admittedAt - this.enqueuedAt) / 1000);
+      m.queueTime.observe((this.admittedAt - this.enqueuedAt) / 1000);
     }
     if (this.firstTokenMono >= 0) {
-      m.ttft.observe(labels, (this.firstTokenMono - receivedMono) / 1000);
+      m.ttft.observe((this.firstTokenMono - receivedMono) / 1000);
       const n = this.outputTokens[0] ?? 0;
-      if (n > 1) m.tpot.observe(labels, (this.lastTokenMono - this.firstTokenMono) / 1000 / (n - 1));
+      if (n > 1) m.tpot.observe((this.lastTokenMono - this.firstTokenMono) / 1000 / (n - 1));
     }
-    m.success.inc({ ...labels, finished_reason: plan.choices[0]?.finishReason ?? 'stop' });
+    m.success(plan.choices[0]?.finishReason ?? 'stop').inc();
   }
 }

@@ -32,7 +32,7 @@ export function usageOf(plan: GenerationPlan, upToStep?: number): UsageJson {
  * concatenation around a precomputed head, because they are the simulator's hot path.
  */
 export class ResponseFormat {
-  private readonly head: string;
+  private headText: string | undefined;
   private readonly usageTail: string;
 
   constructor(
@@ -43,9 +43,16 @@ export class ResponseFormat {
     /** `stream_options.include_usage`: every chunk carries `"usage":null` and a final usage chunk follows. */
     readonly includeUsage: boolean,
   ) {
-    const object = kind === 'chat' ? 'chat.completion.chunk' : 'text_completion';
-    this.head = `{"id":${JSON.stringify(id)},"object":"${object}","created":${created},"model":${JSON.stringify(model)},"choices":[`;
     this.usageTail = includeUsage ? '],"usage":null}' : ']}';
+  }
+
+  /** The text every chunk starts with; built on first use, since a non-streamed answer never needs it. */
+  private get head(): string {
+    if (this.headText === undefined) {
+      const object = this.kind === 'chat' ? 'chat.completion.chunk' : 'text_completion';
+      this.headText = `{"id":${JSON.stringify(this.id)},"object":"${object}","created":${this.created},"model":${JSON.stringify(this.model)},"choices":[`;
+    }
+    return this.headText;
   }
 
   /** The first chunk of a chat choice: the assistant role with empty content. */
@@ -75,23 +82,27 @@ export class ResponseFormat {
     return `${this.head}],"usage":${JSON.stringify(usage)}}`;
   }
 
-  /** The whole non-streamed answer. */
+  /** The whole non-streamed answer, built as text like the chunks (this is the simulator's JSON hot path). */
   fullBody(plan: GenerationPlan): string {
-    const choices = plan.choices.map((c, index) => {
-      const reasoning = c.tokens.slice(0, c.reasoningTokens).join('');
-      const content = c.tokens.slice(c.reasoningTokens).join('');
-      if (this.kind === 'completion') return { index, text: content, logprobs: null, finish_reason: c.finishReason };
-      const message: Record<string, unknown> = { role: 'assistant', content, tool_calls: [] };
-      if (c.reasoningTokens > 0) message['reasoning_content'] = reasoning;
-      return { index, message, logprobs: null, finish_reason: c.finishReason };
-    });
-    return JSON.stringify({
-      id: this.id,
-      object: this.kind === 'chat' ? 'chat.completion' : 'text_completion',
-      created: this.created,
-      model: this.model,
-      choices,
-      usage: usageOf(plan),
-    });
+    let choices = '';
+    for (let index = 0; index < plan.choices.length; index++) {
+      const c = plan.choices[index] as GenerationPlan['choices'][number];
+      const content = JSON.stringify(c.tokens.slice(c.reasoningTokens).join(''));
+      if (index > 0) choices += ',';
+      if (this.kind === 'completion') {
+        choices += `{"index":${index},"text":${content},"logprobs":null,"finish_reason":"${c.finishReason}"}`;
+        continue;
+      }
+      const reasoning =
+        c.reasoningTokens > 0 ? `,"reasoning_content":${JSON.stringify(c.tokens.slice(0, c.reasoningTokens).join(''))}` : '';
+      choices +=
+        `{"index":${index},"message":{"role":"assistant","content":${content}${reasoning},"tool_calls":[]},` +
+        `"logprobs":null,"finish_reason":"${c.finishReason}"}`;
+    }
+    const object = this.kind === 'chat' ? 'chat.completion' : 'text_completion';
+    return (
+      `{"id":${JSON.stringify(this.id)},"object":"${object}","created":${this.created},"model":${JSON.stringify(this.model)},` +
+      `"choices":[${choices}],"usage":${JSON.stringify(usageOf(plan))}}`
+    );
   }
 }

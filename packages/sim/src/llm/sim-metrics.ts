@@ -8,6 +8,16 @@ const TPOT_BUCKETS = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0
  * The simulator's Prometheus metrics under vLLM's own `vllm:` names and `model_name` label, so dashboards and
  * alerts written for vLLM work against the simulator unchanged.
  */
+export interface ModelMetrics {
+  ttft: Histogram.Internal<'model_name'>;
+  e2e: Histogram.Internal<'model_name'>;
+  tpot: Histogram.Internal<'model_name'>;
+  queueTime: Histogram.Internal<'model_name'>;
+  promptTokens: Counter.Internal;
+  generationTokens: Counter.Internal;
+  success: (finishedReason: string) => Counter.Internal;
+}
+
 export class SimMetrics {
   readonly registry = new Registry();
   readonly running: Gauge<'model_name'>;
@@ -21,6 +31,7 @@ export class SimMetrics {
   readonly promptTokens: Counter<'model_name'>;
   readonly generationTokens: Counter<'model_name'>;
   readonly success: Counter<'model_name' | 'finished_reason'>;
+  private readonly perModel = new Map<string, ModelMetrics>();
 
   constructor(sample: (model: string) => { running: number; waiting: number; cache: number }, models: readonly string[]) {
     const r = this.registry;
@@ -52,5 +63,29 @@ export class SimMetrics {
       labelNames: ['model_name', 'finished_reason'],
       registers: [r],
     });
+  }
+
+  /** Label-bound children, created once per model: the request path then skips label validation. */
+  forModel(model: string): ModelMetrics {
+    let m = this.perModel.get(model);
+    if (!m) {
+      const l = { model_name: model };
+      const reasons = new Map<string, Counter.Internal>();
+      m = {
+        ttft: this.ttft.labels(l),
+        e2e: this.e2e.labels(l),
+        tpot: this.tpot.labels(l),
+        queueTime: this.queueTime.labels(l),
+        promptTokens: this.promptTokens.labels(l),
+        generationTokens: this.generationTokens.labels(l),
+        success: (r) => {
+          let c = reasons.get(r);
+          if (!c) reasons.set(r, (c = this.success.labels({ ...l, finished_reason: r })));
+          return c;
+        },
+      };
+      this.perModel.set(model, m);
+    }
+    return m;
   }
 }

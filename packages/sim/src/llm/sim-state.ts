@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { BatchEngine } from './batch-engine.js';
 import { type FaultDefaults, type FaultRates } from './faults.js';
 import { TimelineStore } from './ground-truth.js';
@@ -34,6 +35,8 @@ export class SimState {
   /** Fault draws come from their own stream, so turning faults on does not change the generated answers. */
   readonly faultRng: Rng;
   private requestSeq = 0;
+  private idSeq = 0;
+  private readonly idBase = randomBytes(6).toString('hex');
 
   constructor(readonly settings: SimLlmSettings) {
     for (const p of settings.profiles) {
@@ -56,10 +59,9 @@ export class SimState {
     return new Rng(mixSeeds(this.settings.seed, requestSeed ?? n * 7919 + 1));
   }
 
+  /** Unique across restarts (a random per-process part) and cheap (a counter), like vLLM's uuid-based ids. */
   nextId(prefix: string): string {
-    const n = (this.requestSeq + 1).toString(16).padStart(8, '0');
-    const r = Math.floor(Math.random() * 0xffffffff).toString(16).padStart(8, '0');
-    return `${prefix}-${n}${r}`;
+    return `${prefix}-${this.idBase}${(++this.idSeq).toString(16).padStart(8, '0')}`;
   }
 
   stop(): void {

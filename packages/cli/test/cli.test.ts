@@ -1,0 +1,90 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI_BIN, spawnServer } from '../../../test-support/spawn-cli.js';
+
+function llmops(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [CLI_BIN, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 20_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('the llmops binary', () => {
+  it('prints its version', () => {
+    const r = llmops(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.out.trim()).toBe(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
+  });
+
+  it('lists its commands in --help and each command has its own --help with env equivalents', () => {
+    const top = llmops(['--help']);
+    expect(top.code).toBe(0);
+    expect(top.out).toMatch(/start/);
+    expect(top.out).toMatch(/sim/);
+    const sim = llmops(['sim', 'llm', '--help']);
+    expect(sim.code).toBe(0);
+    expect(sim.out).toMatch(/--port <port>/);
+    expect(sim.out).toMatch(/SIM_PORT/);
+    expect(sim.out).toMatch(/--host <host>/);
+  });
+
+  it('reports every bad option at once, naming each key, and exits 2', () => {
+    const r = llmops(['sim', 'llm', '--port', 'eighty', '--time-scale', '-3'], { SIM_SEED: 'x', SIM_FAULTS: 'meteor=0.1' });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--port.*"eighty"/);
+    expect(r.err).toMatch(/--time-scale/);
+    expect(r.err).toMatch(/SIM_SEED/);
+    expect(r.err).toMatch(/SIM_FAULTS.*meteor/);
+  });
+
+  it('reports unknown keys in a config file with a suggestion', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmops-cli-'));
+    try {
+      const file = join(dir, 'sim.yaml');
+      writeFileSync(file, 'prot: 9000\nseed: 3\n');
+      const r = llmops(['sim', 'llm', '--config', file]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/prot/);
+      expect(r.err).toMatch(/port/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('never echoes a secret it rejects', () => {
+    const r = llmops(['sim', 'llm', '--api-key', ''], { SIM_PORT: 'nope' });
+    expect(r.code).toBe(2);
+    const r2 = llmops(['sim', 'llm', '--port', 'x', '--api-key', 'sk-very-secret-value-123']);
+    expect(r2.err).not.toContain('sk-very-secret-value-123');
+  });
+
+  it('keeps the README tables in step with the command table', () => {
+    const readme = new URL('../../../README.md', import.meta.url).pathname;
+    const r = llmops(['docs', '--check', readme]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+  });
+});
+
+describe('server commands', () => {
+  it('print their URL when ready and exit 0 on SIGTERM', async () => {
+    const s = await spawnServer(['sim', 'llm', '--port', '0']);
+    const health = await fetch(`${s.url}/health`);
+    expect(health.status).toBe(200);
+    expect(await s.stop()).toBe(0);
+  });
+
+  it('llmops start serves the stack and prints ready-to-paste examples', async () => {
+    const s = await spawnServer(['start', '--sim-port', '0']);
+    try {
+      const out = s.output();
+      expect(out).toMatch(/curl -sN http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions/);
+      expect(out).toMatch(/new OpenAI\(\{ baseURL: 'http:\/\/127\.0\.0\.1:\d+\/v1'/);
+      const models = (await (await fetch(`${s.url}/v1/models`)).json()) as { data: Array<{ id: string }> };
+      expect(models.data.map((m) => m.id)).toContain('llm-prod');
+    } finally {
+      expect(await s.stop()).toBe(0);
+    }
+  });
+});

@@ -1,0 +1,17 @@
+// Secrets at rest and gateway tokens, compatible with the Go original's stored forms.
+export {
+  ENCRYPTION_KEY_BYTES,
+  EncryptionKeyError,
+  generateEncryptionKey,
+  parseEncryptionKey,
+} from './encryption-key.js';
+export { ENCRYPTED_PREFIX, SecretBoxError, decryptSecret, encryptSecret, isEncrypted } from './secret-box.js';
+export {
+  TOKEN_PREFIX,
+  constantTimeEqual,
+  generateToken,
+  hashToken,
+  isTokenFormat,
+  obfuscateApiKey,
+  obfuscateToken,
+} from './tokens.js';

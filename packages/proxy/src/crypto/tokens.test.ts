@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import {
+  constantTimeEqual,
+  generateToken,
+  hashToken,
+  isTokenFormat,
+  obfuscateApiKey,
+  obfuscateToken,
+} from './tokens.js';
+
+describe('token generation', () => {
+  it('produces sk- + 22 base64url characters (25 in all)', () => {
+    const token = generateToken();
+    expect(token).toHaveLength(25);
+    expect(token).toMatch(/^sk-[A-Za-z0-9_-]{22}$/);
+    expect(isTokenFormat(token)).toBe(true);
+  });
+
+  it('encodes a UUIDv7 carrying the creation time', () => {
+    const now = Date.UTC(2026, 2, 28, 12, 0, 0, 123);
+    const bytes = Buffer.from(generateToken(now).slice(3), 'base64url');
+    expect(bytes).toHaveLength(16);
+    expect(bytes.readUIntBE(0, 6)).toBe(now);
+    expect((bytes[6] ?? 0) >> 4).toBe(7);
+    expect((bytes[8] ?? 0) >> 6).toBe(0b10);
+  });
+
+  it('sorts by creation time', () => {
+    const a = generateToken(1_000_000);
+    const b = generateToken(2_000_000);
+    expect(Buffer.from(a.slice(3), 'base64url').compare(Buffer.from(b.slice(3), 'base64url'))).toBe(-1);
+  });
+
+  it('never repeats', () => {
+    const tokens = new Set(Array.from({ length: 1000 }, () => generateToken(0)));
+    expect(tokens.size).toBe(1000);
+  });
+});
+
+describe('token format check', () => {
+  it.each([
+    '',
+    'sk-',
+    'sk-short',
+    'pk-AAAAAAAAAAAAAAAAAAAAAA',
+    'sk-AAAAAAAAAAAAAAAAAAAAA+',
+    'sk-AAAAAAAAAAAAAAAAAAAAAAA',
+  ])('rejects %j', (s) => expect(isTokenFormat(s)).toBe(false));
+
+  it('accepts a generated token', () => expect(isTokenFormat('sk-AZXo1a2B_c-dEfGhIjKlMn')).toBe(true));
+});
+
+describe('token hashing', () => {
+  it('is lowercase hex SHA-256', () => {
+    expect(hashToken('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});
+
+describe('token obfuscation', () => {
+  it('shows sk- + first 4 + 14 stars + last 4 of a 25-character token', () => {
+    expect(obfuscateToken('sk-ABCDefghijklmnopqrXYZ1')).toBe('sk-ABCD**************XYZ1');
+  });
+
+  it.each([
+    ['', ''],
+    ['abc', 'abc'],
+    ['sk-12345678', 'sk-12345678'],
+    ['sk-1234567890', 'sk-1234**7890'],
+    [
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    ],
+  ])('matches the original for %j', (input, expected) => expect(obfuscateToken(input)).toBe(expected));
+});
+
+describe('API key obfuscation', () => {
+  it.each([
+    ['', ''],
+    ['a', '*'],
+    ['abcd', '****'],
+    ['abcde', 'ab***'],
+    ['abcdefghijkl', 'ab**********'],
+    ['abcdefghijklmnop', 'abcdefgh...mnop'],
+    ['sk-proj-1234567890abcdef', 'sk-proj-...cdef'],
+  ])('obfuscates %j as %j', (input, expected) => expect(obfuscateApiKey(input)).toBe(expected));
+});
+
+describe('constant-time comparison', () => {
+  it('is true only for equal strings', () => {
+    expect(constantTimeEqual('management-secret', 'management-secret')).toBe(true);
+    expect(constantTimeEqual('management-secret', 'management-secreT')).toBe(false);
+  });
+
+  it('handles different lengths without throwing', () => {
+    expect(constantTimeEqual('short', 'a much longer candidate')).toBe(false);
+    expect(constantTimeEqual('', '')).toBe(true);
+    expect(constantTimeEqual('', 'x')).toBe(false);
+  });
+});

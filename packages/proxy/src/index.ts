@@ -1,0 +1,3 @@
+// Public surface of @llmops/proxy.
+export * from './store/index.js';
+export * from './crypto/index.js';

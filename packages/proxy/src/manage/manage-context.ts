@@ -1,0 +1,56 @@
+import type { KeyObject } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { NewAuditEvent, Store } from '../store/store.js';
+import { buildAuditEvent, type AuditAction, type AuditFields, type RequestIds } from './manage-audit.js';
+
+export interface ManagementApiDeps {
+  store: Store;
+  /** The bearer every `/manage/*` request must send (MANAGEMENT_TOKEN). */
+  managementToken: string;
+  /** From `parseEncryptionKey(ENCRYPTION_KEY)`; without it keys and tokens are stored as the original stores them then. */
+  encryptionKey: KeyObject | undefined;
+  /** Takes one audit event; the caller batches the writes, so this must return quickly and never throw. */
+  audit: (ev: NewAuditEvent) => void;
+  now?: () => Date;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Request and correlation ids of a management request (client-sent or generated). */
+    manageIds: RequestIds | null;
+  }
+  interface FastifyContextConfig {
+    /** The audit action a management route performs; failures are audited with it by the error handler. */
+    auditAction?: AuditAction;
+    /** Which kind of entity the route's `:id` names, for the audit record of a failure. */
+    auditSubject?: 'project' | 'token';
+  }
+}
+
+/** What every management handler works with. */
+export interface ManageContext {
+  readonly store: Store;
+  readonly managementToken: string;
+  readonly encryptionKey: KeyObject | undefined;
+  now(): Date;
+  /** Writes the audit event of this request; a failing sink is logged, never surfaced to the client. */
+  record(req: FastifyRequest, action: AuditAction, fields: AuditFields): void;
+}
+
+export function createManageContext(deps: ManagementApiDeps): ManageContext {
+  const now = deps.now ?? (() => new Date());
+  return Object.freeze({
+    store: deps.store,
+    managementToken: deps.managementToken,
+    encryptionKey: deps.encryptionKey,
+    now,
+    record(req: FastifyRequest, action: AuditAction, fields: AuditFields): void {
+      const ids = req.manageIds ?? { requestId: String(req.id), correlationId: String(req.id) };
+      try {
+        deps.audit(buildAuditEvent(req, ids, action, fields, now()));
+      } catch (err) {
+        req.log.error({ err, action }, 'audit sink failed');
+      }
+    },
+  });
+}

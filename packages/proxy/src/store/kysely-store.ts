@@ -1,0 +1,238 @@
+import { Migrator, sql, type Kysely, type RawBuilder } from 'kysely';
+import { appendAudit, getAudit, queryAudit } from './audit-queries.js';
+import { migrationProvider } from './migrations/index.js';
+import { toProject, toToken } from './row-mappers.js';
+import type { Database } from './schema.js';
+import { guardConstraints } from './store-errors.js';
+import { decodeCount, encodeBool, encodeDate, FALSE, TRUE } from './stored-values.js';
+import type {
+  AuditEvent,
+  AuditQuery,
+  NewAuditEvent,
+  Page,
+  Project,
+  ProjectPatch,
+  Store,
+  Token,
+  TokenPatch,
+  TokenUse,
+} from './store.js';
+import { useToken } from './token-use.js';
+
+export interface KyselyStoreOptions {
+  /** The clock for created_at / updated_at / deactivated_at (injectable for tests). */
+  now?: () => Date;
+}
+
+/**
+ * The Store over any kysely dialect. Writes avoid RETURNING (MySQL has none) except in `useToken`, where one
+ * atomic statement matters more; see `token-use.ts`.
+ */
+export class KyselyStore implements Store {
+  readonly #migrator: Migrator;
+  readonly #now: () => Date;
+
+  constructor(
+    readonly db: Kysely<Database>,
+    options: KyselyStoreOptions = {},
+  ) {
+    this.#migrator = new Migrator({ db, provider: migrationProvider });
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  async migrate(): Promise<void> {
+    const { error, results } = await this.#migrator.migrateToLatest();
+    if (error !== undefined) {
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? '(setup)';
+      throw new Error(`Database migration ${failed} failed: ${String(error)}`, { cause: error });
+    }
+  }
+
+  async isReady(): Promise<boolean> {
+    try {
+      await sql`select 1`.execute(this.db);
+      const all = await this.#migrator.getMigrations();
+      return all.every((m) => m.executedAt !== undefined);
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  async createProject(p: {
+    id: string;
+    name: string;
+    apiKeyStored: string;
+    upstreamUrl: string | null;
+  }): Promise<Project> {
+    const at = encodeDate(this.#now());
+    const row = {
+      id: p.id,
+      name: p.name,
+      api_key: p.apiKeyStored,
+      upstream_url: p.upstreamUrl,
+      is_active: TRUE,
+      deactivated_at: null,
+      created_at: at,
+      updated_at: at,
+    };
+    await guardConstraints(() => this.db.insertInto('projects').values(row).execute(), {
+      unique: 'projects.name',
+    });
+    return toProject(row);
+  }
+
+  async getProject(id: string): Promise<Project | undefined> {
+    const row = await this.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? undefined : toProject(row);
+  }
+
+  /** By name, as the original lists them. */
+  async listProjects(): Promise<Project[]> {
+    const rows = await this.db.selectFrom('projects').selectAll().orderBy('name').orderBy('id').execute();
+    return rows.map(toProject);
+  }
+
+  /** Deactivating stamps deactivated_at (kept if already set); reactivating clears it. */
+  async updateProject(id: string, patch: ProjectPatch): Promise<Project | undefined> {
+    if (Object.values(patch).every((v) => v === undefined)) return this.getProject(id);
+    const at = encodeDate(this.#now());
+    const result = await guardConstraints(
+      () =>
+        this.db
+          .updateTable('projects')
+          .set({
+            ...(patch.name !== undefined && { name: patch.name }),
+            ...(patch.apiKeyStored !== undefined && { api_key: patch.apiKeyStored }),
+            ...(patch.upstreamUrl !== undefined && { upstream_url: patch.upstreamUrl }),
+            ...(patch.isActive !== undefined && {
+              is_active: encodeBool(patch.isActive),
+              deactivated_at: patch.isActive ? null : keepFirstStamp(at),
+            }),
+            updated_at: at,
+          })
+          .where('id', '=', id)
+          .executeTakeFirst(),
+      { unique: 'projects.name' },
+    );
+    return result.numUpdatedRows === 0n ? undefined : this.getProject(id);
+  }
+
+  async createToken(t: {
+    id: string;
+    tokenHash: string;
+    obfuscated: string;
+    projectId: string;
+    expiresAt: Date | null;
+    maxRequests: number | null;
+  }): Promise<Token> {
+    const row = {
+      id: t.id,
+      token: t.tokenHash,
+      obfuscated: t.obfuscated,
+      project_id: t.projectId,
+      expires_at: t.expiresAt === null ? null : encodeDate(t.expiresAt),
+      is_active: TRUE,
+      deactivated_at: null,
+      request_count: 0,
+      max_requests: t.maxRequests,
+      created_at: encodeDate(this.#now()),
+      last_used_at: null,
+      cache_hit_count: 0,
+    };
+    await guardConstraints(() => this.db.insertInto('tokens').values(row).execute(), {
+      unique: 'tokens.token',
+      foreign_key: 'tokens.project_id',
+    });
+    return toToken(row);
+  }
+
+  async getToken(id: string): Promise<Token | undefined> {
+    const row = await this.db.selectFrom('tokens').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? undefined : toToken(row);
+  }
+
+  /** Newest first, as the original lists them. */
+  async listTokens(projectId?: string): Promise<Token[]> {
+    let query = this.db.selectFrom('tokens').selectAll();
+    if (projectId !== undefined) query = query.where('project_id', '=', projectId);
+    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+    return rows.map(toToken);
+  }
+
+  /**
+   * Writes only the patched columns, so a concurrent request's request_count is never overwritten (the original
+   * rewrote the whole row, §9.11). Revoking stamps deactivated_at, which the original never stored.
+   */
+  async updateToken(id: string, patch: TokenPatch): Promise<Token | undefined> {
+    const at = encodeDate(this.#now());
+    const { isActive, maxRequests } = patch;
+    if (isActive !== undefined || maxRequests !== undefined) {
+      await this.db
+        .updateTable('tokens')
+        .set({
+          ...(isActive !== undefined && {
+            is_active: encodeBool(isActive),
+            deactivated_at: isActive ? null : keepFirstStamp(at),
+          }),
+          ...(maxRequests !== undefined && { max_requests: maxRequests }),
+        })
+        .where('id', '=', id)
+        .execute();
+    }
+    return this.getToken(id);
+  }
+
+  /**
+   * One transaction: the UPDATE comes first so the write lock is taken before counting, and the total cannot
+   * change between the two statements.
+   */
+  async revokeProjectTokens(
+    projectId: string,
+  ): Promise<{ revoked: number; alreadyRevoked: number; total: number }> {
+    const at = encodeDate(this.#now());
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('tokens')
+        .set({
+          is_active: FALSE,
+          deactivated_at: keepFirstStamp(at),
+        })
+        .where('project_id', '=', projectId)
+        .where('is_active', '=', TRUE)
+        .executeTakeFirst();
+      const { n } = await trx
+        .selectFrom('tokens')
+        .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+        .where('project_id', '=', projectId)
+        .executeTakeFirstOrThrow();
+      const revoked = Number(result.numUpdatedRows);
+      const total = decodeCount(n);
+      return { revoked, alreadyRevoked: total - revoked, total };
+    });
+  }
+
+  useToken(tokenHash: string, now: Date): Promise<TokenUse> {
+    return useToken(this.db, tokenHash, now);
+  }
+
+  appendAudit(events: readonly NewAuditEvent[]): Promise<void> {
+    return appendAudit(this.db, events);
+  }
+
+  queryAudit(q: AuditQuery): Promise<Page<AuditEvent>> {
+    return queryAudit(this.db, q);
+  }
+
+  getAudit(id: string): Promise<AuditEvent | undefined> {
+    return getAudit(this.db, id);
+  }
+}
+
+/** deactivated_at records the first deactivation: deactivating again does not move it. */
+function keepFirstStamp(at: string): RawBuilder<string> {
+  return sql<string>`coalesce(deactivated_at, ${at})`;
+}

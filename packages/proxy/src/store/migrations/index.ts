@@ -1,0 +1,21 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { initial } from './001-initial.js';
+import { upstreamAndDisplay } from './002-upstream-and-display.js';
+import { canonicalTimestamps } from './003-canonical-timestamps.js';
+
+/**
+ * Every migration, by name. Kysely applies them in name order and records each in `kysely_migration`, so names are
+ * permanent: add new ones at the end (`004_…`), never rename or edit an applied one.
+ *
+ * A static list rather than kysely's FileMigrationProvider: no directory scanning, so it works the same from the
+ * TypeScript sources (tests) and from `dist/` after tsc.
+ */
+export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
+  '001_initial': initial,
+  '002_upstream_and_display': upstreamAndDisplay,
+  '003_canonical_timestamps': canonicalTimestamps,
+});
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve({ ...migrations }),
+};
