@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const src = (pkg: string): string => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const src = (pkg: string): string =>
+  fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
 const alias = { '@llmops/core': src('core'), '@llmops/sim': src('sim'), '@llmops/proxy': src('proxy') };
 const everywhere = ['packages/*/src/**/', 'packages/*/test/**/', 'bench/**/'];
 

@@ -16,8 +16,13 @@ export interface SpawnedServer {
  * Runs a server command of the built CLI in its own process (its own event loop, like production) and resolves
  * with its URL once it prints `listening on`.
  */
-export function spawnServer(args: string[], env: Record<string, string> = {}, timeoutMs = 15_000): Promise<SpawnedServer> {
-  if (!existsSync(CLI_BIN)) throw new Error(`${CLI_BIN} is missing: run \`npm run build\` first (npm test does)`);
+export function spawnServer(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 15_000,
+): Promise<SpawnedServer> {
+  if (!existsSync(CLI_BIN))
+    throw new Error(`${CLI_BIN} is missing: run \`npm run build\` first (npm test does)`);
   const child = spawn(process.execPath, [CLI_BIN, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

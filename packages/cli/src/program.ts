@@ -18,7 +18,10 @@ export function buildProgram(io: RunIo, done: (code: number) => void): Command {
     .description('Run, protect, measure and watch OpenAI-compatible LLM endpoints.')
     .version(VERSION, '-v, --version')
     .showHelpAfterError()
-    .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) })
+    .configureOutput({
+      writeOut: (s) => io.out(s.replace(/\n$/, '')),
+      writeErr: (s) => io.err(s.replace(/\n$/, '')),
+    })
     .exitOverride();
   for (const def of COMMANDS) attach(program, def, io, done);
   return program;
@@ -27,9 +30,13 @@ export function buildProgram(io: RunIo, done: (code: number) => void): Command {
 function attach(program: Command, def: CommandDef, io: RunIo, done: (code: number) => void): void {
   let parent = program;
   for (const word of def.path.slice(0, -1)) {
-    parent = parent.commands.find((c) => c.name() === word) ?? parent.command(word).description(`${word} commands`);
+    parent =
+      parent.commands.find((c) => c.name() === word) ?? parent.command(word).description(`${word} commands`);
   }
-  const cmd = parent.command(def.path[def.path.length - 1] as string).summary(def.summary).description(def.description ?? def.summary);
+  const cmd = parent
+    .command(def.path[def.path.length - 1] as string)
+    .summary(def.summary)
+    .description(def.description ?? def.summary);
   for (const alias of def.aliases ?? []) cmd.alias(alias);
   addOptions(cmd, def.config);
   cmd.option('-c, --config <file>', 'YAML or JSON file with option values (keys as in the config table)');

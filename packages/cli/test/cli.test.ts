@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { CLI_BIN, spawnServer } from '../../../test-support/spawn-cli.js';
 
 function llmops(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [CLI_BIN, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 20_000 });
+  const r = spawnSync(process.execPath, [CLI_BIN, ...args], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -14,7 +18,9 @@ describe('the llmops binary', () => {
   it('prints its version', () => {
     const r = llmops(['--version']);
     expect(r.code).toBe(0);
-    expect(r.out.trim()).toBe(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
+    expect(r.out.trim()).toBe(
+      JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version,
+    );
   });
 
   it('lists its commands in --help and each command has its own --help with env equivalents', () => {
@@ -30,7 +36,10 @@ describe('the llmops binary', () => {
   });
 
   it('reports every bad option at once, naming each key, and exits 2', () => {
-    const r = llmops(['sim', 'llm', '--port', 'eighty', '--time-scale', '-3'], { SIM_SEED: 'x', SIM_FAULTS: 'meteor=0.1' });
+    const r = llmops(['sim', 'llm', '--port', 'eighty', '--time-scale', '-3'], {
+      SIM_SEED: 'x',
+      SIM_FAULTS: 'meteor=0.1',
+    });
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--port.*"eighty"/);
     expect(r.err).toMatch(/--time-scale/);

@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type * as CommandTable from '../src/commands/index.js';
 import { buildProgram } from '../src/program.js';
 import {
   startManagementTestServer,
@@ -13,7 +14,7 @@ import {
 
 // Until the command table lists the manage commands, add them here; once it does, this changes nothing.
 vi.mock('../src/commands/index.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../src/commands/index.js')>();
+  const original = await importOriginal<typeof CommandTable>();
   const { manageCommands } = await import('../src/commands/manage.js');
   return { COMMANDS: [...original.COMMANDS.filter((c) => c.path[0] !== 'manage'), ...manageCommands] };
 });

@@ -18,10 +18,15 @@ beforeAll(async () => {
   // A mid-size model: 40 ms decode steps with 200 sequences, so all 200 streams decode at once.
   dir = mkdtempSync(join(tmpdir(), 'llmops-accuracy-'));
   const models = join(dir, 'models.yaml');
-  writeFileSync(models, 'models:\n  - { id: acc, ttftBaseMs: 30, prefillMsPerToken: 0.1, decodeBaseMs: 20, decodeMsPerSeq: 0.1, maxNumSeqs: 256 }\n');
+  writeFileSync(
+    models,
+    'models:\n  - { id: acc, ttftBaseMs: 30, prefillMsPerToken: 0.1, decodeBaseMs: 20, decodeMsPerSeq: 0.1, maxNumSeqs: 256 }\n',
+  );
   // In-process on purpose: between two processes this 2-core VM adds wake-up jitter of several ms at p99 (a raw
   // TCP ping-pong shows it), which would be measuring the machine, not the client.
-  sim = await startSimLlm(loadConfig(simLlmConfig, { env: {}, flags: { port: 0, modelsFile: models, timelineCapacity: 2000 } }));
+  sim = await startSimLlm(
+    loadConfig(simLlmConfig, { env: {}, flags: { port: 0, modelsFile: models, timelineCapacity: 2000 } }),
+  );
   client = new UpstreamClient({ connections: STREAMS });
 });
 afterAll(async () => {
@@ -52,7 +57,9 @@ describe('streaming client against the simulator ground truth', () => {
     // Warm the pool and the JIT so the comparison measures streaming, not handshakes or compilation.
     await Promise.all(Array.from({ length: STREAMS }, (_, i) => client.measure(streamRequest(i, 3))));
     const results: RequestMeasurement[] = await Promise.all(
-      Array.from({ length: STREAMS }, (_, i) => sleep(i * STAGGER_MS).then(() => client.measure(streamRequest(i, TOKENS)))),
+      Array.from({ length: STREAMS }, (_, i) =>
+        sleep(i * STAGGER_MS).then(() => client.measure(streamRequest(i, TOKENS))),
+      ),
     );
     const ttftErr: number[] = [];
     const gapErr: number[] = [];
@@ -63,9 +70,14 @@ describe('streaming client against the simulator ground truth', () => {
       const t = sim.state.timelines.get(m.requestId ?? '') as Timeline;
       expect(t, `timeline of ${m.requestId}`).toBeDefined();
       const first = t.tokenAt[0] as number;
-      peak = Math.max(peak, results.filter((o) => o.tSend <= m.tSend && o.tSend + (o.e2e ?? 0) >= m.tSend).length);
+      peak = Math.max(
+        peak,
+        results.filter((o) => o.tSend <= m.tSend && o.tSend + (o.e2e ?? 0) >= m.tSend).length,
+      );
       ttftErr.push(Math.abs((m.ttft as number) - (first - t.receivedAt)));
-      m.interTokenGaps.forEach((g, i) => gapErr.push(Math.abs(g - ((t.tokenAt[i + 1] as number) - (t.tokenAt[i] as number)))));
+      m.interTokenGaps.forEach((g, i) =>
+        gapErr.push(Math.abs(g - ((t.tokenAt[i + 1] as number) - (t.tokenAt[i] as number)))),
+      );
     }
     expect(peak, 'streams in flight at once').toBe(STREAMS);
     expect(gapErr).toHaveLength(STREAMS * (TOKENS - 1));

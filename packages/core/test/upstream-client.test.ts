@@ -16,7 +16,9 @@ afterAll(async () => {
   await sim.close();
 });
 
-function chat(extra: Partial<UpstreamRequest> & { fault?: string; stream?: boolean; maxTokens?: number } = {}): UpstreamRequest {
+function chat(
+  extra: Partial<UpstreamRequest> & { fault?: string; stream?: boolean; maxTokens?: number } = {},
+): UpstreamRequest {
   const { fault, stream = true, maxTokens = 10, ...rest } = extra;
   return {
     baseUrl: sim.url,
@@ -104,15 +106,21 @@ describe('upstream client error classes', () => {
   });
 
   it('timeout_first_byte: headers slower than the first-byte timeout', async () => {
-    expect(await classOf(chat({ fault: 'slow_first_byte;ms=800', timeouts: { firstByteMs: 200 } }))).toBe('timeout_first_byte');
+    expect(await classOf(chat({ fault: 'slow_first_byte;ms=800', timeouts: { firstByteMs: 200 } }))).toBe(
+      'timeout_first_byte',
+    );
   });
 
   it('timeout_idle: a stall longer than the idle timeout', async () => {
-    expect(await classOf(chat({ fault: 'stall;after=2;ms=800', timeouts: { idleMs: 200 } }))).toBe('timeout_idle');
+    expect(await classOf(chat({ fault: 'stall;after=2;ms=800', timeouts: { idleMs: 200 } }))).toBe(
+      'timeout_idle',
+    );
   });
 
   it('timeout_total: the whole request longer than the total timeout', async () => {
-    expect(await classOf(chat({ fault: 'stall;after=2;ms=800', timeouts: { totalMs: 300 } }))).toBe('timeout_total');
+    expect(await classOf(chat({ fault: 'stall;after=2;ms=800', timeouts: { totalMs: 300 } }))).toBe(
+      'timeout_total',
+    );
   });
 
   it('stream_broken: the connection closes before [DONE]', async () => {

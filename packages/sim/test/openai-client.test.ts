@@ -18,11 +18,17 @@ describe('the simulator through the official openai client', () => {
   it('lists its models', async () => {
     const page = await client.models.list();
     const ids = page.data.map((m) => m.id);
-    expect(ids).toEqual(expect.arrayContaining(['llm-prod', 'sim-small', 'sim-large', 'sim-reasoner', 'sim-embed']));
+    expect(ids).toEqual(
+      expect.arrayContaining(['llm-prod', 'sim-small', 'sim-large', 'sim-reasoner', 'sim-embed']),
+    );
   });
 
   it('answers a chat completion with consistent usage', async () => {
-    const r = await client.chat.completions.create({ model: 'sim-small', messages: user('Hello there'), max_tokens: 20 });
+    const r = await client.chat.completions.create({
+      model: 'sim-small',
+      messages: user('Hello there'),
+      max_tokens: 20,
+    });
     expect(r.object).toBe('chat.completion');
     expect(r.id).toMatch(/^chatcmpl-/);
     const content = r.choices[0]?.message.content ?? '';
@@ -71,16 +77,32 @@ describe('the simulator through the official openai client', () => {
   });
 
   it('gives n choices', async () => {
-    const r = await client.chat.completions.create({ model: 'sim-small', messages: user('two please'), n: 2, max_tokens: 5 });
+    const r = await client.chat.completions.create({
+      model: 'sim-small',
+      messages: user('two please'),
+      n: 2,
+      max_tokens: 5,
+    });
     expect(r.choices.map((c) => c.index)).toEqual([0, 1]);
   });
 
   it('honours stop sequences (the stop text is not included)', async () => {
-    const full = await client.chat.completions.create({ model: 'sim-small', messages: user('s'), max_tokens: 40, seed: 42 });
+    const full = await client.chat.completions.create({
+      model: 'sim-small',
+      messages: user('s'),
+      max_tokens: 40,
+      seed: 42,
+    });
     const text = full.choices[0]?.message.content ?? '';
     const words = text.trim().split(' ');
     const stopWord = words[3] as string;
-    const cut = await client.chat.completions.create({ model: 'sim-small', messages: user('s'), max_tokens: 40, seed: 42, stop: [` ${stopWord}`] });
+    const cut = await client.chat.completions.create({
+      model: 'sim-small',
+      messages: user('s'),
+      max_tokens: 40,
+      seed: 42,
+      stop: [` ${stopWord}`],
+    });
     expect(cut.choices[0]?.message.content).toBe(text.slice(0, text.indexOf(` ${stopWord}`)));
     expect(cut.choices[0]?.finish_reason).toBe('stop');
   });
@@ -92,18 +114,31 @@ describe('the simulator through the official openai client', () => {
   });
 
   it('sends reasoning_content before the content for a reasoning model', async () => {
-    const r = await client.chat.completions.create({ model: 'sim-reasoner', messages: user('think'), max_tokens: 50, ...({ ignore_eos: true } as object) });
+    const r = await client.chat.completions.create({
+      model: 'sim-reasoner',
+      messages: user('think'),
+      max_tokens: 50,
+      ...({ ignore_eos: true } as object),
+    });
     const msg = r.choices[0]?.message as unknown as { reasoning_content?: string; content: string };
     expect(msg.reasoning_content?.length).toBeGreaterThan(0);
     expect(msg.content.length).toBeGreaterThan(0);
-    expect((r.usage as unknown as { completion_tokens_details?: { reasoning_tokens: number } }).completion_tokens_details?.reasoning_tokens).toBe(20);
+    expect(
+      (r.usage as unknown as { completion_tokens_details?: { reasoning_tokens: number } })
+        .completion_tokens_details?.reasoning_tokens,
+    ).toBe(20);
   });
 
   it('answers legacy completions, streamed and not', async () => {
     const r = await client.completions.create({ model: 'sim-small', prompt: 'Once upon', max_tokens: 6 });
     expect(r.object).toBe('text_completion');
     expect(r.choices[0]?.text.length).toBeGreaterThan(0);
-    const s = await client.completions.create({ model: 'sim-small', prompt: 'Once upon', max_tokens: 6, stream: true });
+    const s = await client.completions.create({
+      model: 'sim-small',
+      prompt: 'Once upon',
+      max_tokens: 6,
+      stream: true,
+    });
     let n = 0;
     for await (const c of s) if (c.choices[0]?.text) n++;
     expect(n).toBeGreaterThan(0);
@@ -112,8 +147,17 @@ describe('the simulator through the official openai client', () => {
 
   it('returns deterministic unit-length embeddings of the asked dimension (float and base64)', async () => {
     // The SDK asks for base64 by default and decodes it; asking for floats exercises the other path.
-    const b64 = await client.embeddings.create({ model: 'sim-embed', input: ['alpha', 'beta'], dimensions: 16 });
-    const flt = await client.embeddings.create({ model: 'sim-embed', input: ['alpha', 'beta'], dimensions: 16, encoding_format: 'float' });
+    const b64 = await client.embeddings.create({
+      model: 'sim-embed',
+      input: ['alpha', 'beta'],
+      dimensions: 16,
+    });
+    const flt = await client.embeddings.create({
+      model: 'sim-embed',
+      input: ['alpha', 'beta'],
+      dimensions: 16,
+      encoding_format: 'float',
+    });
     expect(b64.data).toHaveLength(2);
     const v = b64.data[0]?.embedding as number[];
     expect(v).toHaveLength(16);
@@ -133,7 +177,9 @@ describe('the simulator through the official openai client', () => {
   });
 
   it('rejects an unknown model with a 404', async () => {
-    const err = await client.chat.completions.create({ model: 'nope', messages: user('x') }).catch((e: unknown) => e);
+    const err = await client.chat.completions
+      .create({ model: 'nope', messages: user('x') })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.NotFoundError);
     expect((err as InstanceType<typeof OpenAI.NotFoundError>).code).toBe('model_not_found');
   });
@@ -151,38 +197,55 @@ describe('injected faults through the official openai client', () => {
   const withFault = (fault: string) => ({ headers: { 'x-sim-fault': fault } });
 
   it('429 surfaces as RateLimitError with Retry-After', async () => {
-    const err = await client.chat.completions.create({ model: 'sim-small', messages: user('x') }, withFault('429;retry_after=3')).catch((e: unknown) => e);
+    const err = await client.chat.completions
+      .create({ model: 'sim-small', messages: user('x') }, withFault('429;retry_after=3'))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
     expect((err as InstanceType<typeof OpenAI.APIError>).headers?.get('retry-after')).toBe('3');
   });
 
   it('500 surfaces as InternalServerError', async () => {
-    const err = await client.chat.completions.create({ model: 'sim-small', messages: user('x') }, withFault('500')).catch((e: unknown) => e);
+    const err = await client.chat.completions
+      .create({ model: 'sim-small', messages: user('x') }, withFault('500'))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.InternalServerError);
     expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(500);
   });
 
   it('503 surfaces as an APIError with status 503', async () => {
-    const err = await client.chat.completions.create({ model: 'sim-small', messages: user('x') }, withFault('503')).catch((e: unknown) => e);
+    const err = await client.chat.completions
+      .create({ model: 'sim-small', messages: user('x') }, withFault('503'))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.InternalServerError);
     expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
   });
 
   it('a connection reset surfaces as APIConnectionError', async () => {
-    const err = await client.chat.completions.create({ model: 'sim-small', messages: user('x') }, withFault('reset')).catch((e: unknown) => e);
+    const err = await client.chat.completions
+      .create({ model: 'sim-small', messages: user('x') }, withFault('reset'))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.APIConnectionError);
   });
 
   it('a slow first byte beyond the client timeout surfaces as APIConnectionTimeoutError', async () => {
     const err = await client.chat.completions
-      .create({ model: 'sim-small', messages: user('x') }, { ...withFault('slow_first_byte;ms=1500'), timeout: 300 })
+      .create(
+        { model: 'sim-small', messages: user('x') },
+        { ...withFault('slow_first_byte;ms=1500'), timeout: 300 },
+      )
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
   });
 
   it('a stream cut mid-way makes iteration throw', async () => {
     const stream = await client.chat.completions.create(
-      { model: 'sim-small', messages: user('x'), max_tokens: 30, stream: true, ...({ ignore_eos: true } as object) },
+      {
+        model: 'sim-small',
+        messages: user('x'),
+        max_tokens: 30,
+        stream: true,
+        ...({ ignore_eos: true } as object),
+      },
       withFault('cut;after=3'),
     );
     let chunks = 0;
@@ -195,7 +258,13 @@ describe('injected faults through the official openai client', () => {
 
   it('a malformed chunk makes iteration throw a parse error', async () => {
     const stream = await client.chat.completions.create(
-      { model: 'sim-small', messages: user('x'), max_tokens: 30, stream: true, ...({ ignore_eos: true } as object) },
+      {
+        model: 'sim-small',
+        messages: user('x'),
+        max_tokens: 30,
+        stream: true,
+        ...({ ignore_eos: true } as object),
+      },
       withFault('malformed;after=2'),
     );
     const err = await (async () => {
@@ -207,7 +276,13 @@ describe('injected faults through the official openai client', () => {
   it('a stall delays the rest of the stream by the asked time', async () => {
     const t0 = performance.now();
     const stream = await client.chat.completions.create(
-      { model: 'sim-small', messages: user('x'), max_tokens: 6, stream: true, ...({ ignore_eos: true } as object) },
+      {
+        model: 'sim-small',
+        messages: user('x'),
+        max_tokens: 6,
+        stream: true,
+        ...({ ignore_eos: true } as object),
+      },
       withFault('stall;after=2;ms=400'),
     );
     let n = 0;
@@ -217,13 +292,17 @@ describe('injected faults through the official openai client', () => {
   });
 
   it('a wrong content type reaches the SDK as non-JSON text', async () => {
-    const r = await client.chat.completions.create({ model: 'sim-small', messages: user('x') }, withFault('wrong_content_type')).catch((e: unknown) => e);
+    const r = await client.chat.completions
+      .create({ model: 'sim-small', messages: user('x') }, withFault('wrong_content_type'))
+      .catch((e: unknown) => e);
     // The SDK hands back the raw text for a non-JSON content type; what matters is that it is not a completion.
     expect(typeof r === 'string' || r instanceof Error).toBe(true);
   });
 
   it('an unknown fault name is a 400 naming the header', async () => {
-    const err = await client.chat.completions.create({ model: 'sim-small', messages: user('x') }, withFault('meteor')).catch((e: unknown) => e);
+    const err = await client.chat.completions
+      .create({ model: 'sim-small', messages: user('x') }, withFault('meteor'))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect((err as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('x-sim-fault');
   });

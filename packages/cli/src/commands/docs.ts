@@ -4,8 +4,14 @@ import { defineCommand } from '../command.js';
 import { applySections, renderReadmeSections } from '../docs/readme-sections.js';
 
 export const docsConfig = defineConfig({
-  write: opt.string({ flag: '--write', description: 'Update the generated sections of this README file in place.' }),
-  check: opt.string({ flag: '--check', description: 'Exit 1 if the generated sections of this README file are out of date.' }),
+  write: opt.string({
+    flag: '--write',
+    description: 'Update the generated sections of this README file in place.',
+  }),
+  check: opt.string({
+    flag: '--check',
+    description: 'Exit 1 if the generated sections of this README file are out of date.',
+  }),
 });
 
 /** Generates the README's command list and config tables from the command table, so they cannot drift. */

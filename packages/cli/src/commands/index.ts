@@ -1,7 +1,8 @@
 import type { CommandDef } from '../command.js';
 import { docsCommand } from './docs.js';
+import { manageCommands } from './manage.js';
 import { simLlmCommand } from './sim-llm.js';
 import { startCommand } from './start.js';
 
 /** Every `llmops` command, in the order `--help` lists them. */
-export const COMMANDS: readonly CommandDef[] = [startCommand, simLlmCommand, docsCommand];
+export const COMMANDS: readonly CommandDef[] = [startCommand, simLlmCommand, ...manageCommands, docsCommand];

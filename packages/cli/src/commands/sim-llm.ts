@@ -10,6 +10,8 @@ export const simLlmCommand = defineCommand({
     'and the ground-truth timeline of every request at /sim/requests/<x-request-id>.',
   config: simLlmConfig,
   async run(config, ctx) {
-    return startSimLlm(config, { error: (obj, msg) => ctx.err(`${msg ?? 'error'}: ${String((obj as { err?: unknown }).err)}`) });
+    return startSimLlm(config, {
+      error: (obj, msg) => ctx.err(`${msg ?? 'error'}: ${String((obj as { err?: unknown }).err)}`),
+    });
   },
 });

@@ -85,16 +85,25 @@ export function classifyTransportError(err: unknown, gotHeaders: boolean): Upstr
   const code = errorCode(err);
   const message = err instanceof Error ? err.message : String(err);
   if (code === 'UND_ERR_HEADERS_TIMEOUT') {
-    return new UpstreamClientError('timeout_first_byte', 'no response headers within the first-byte timeout', undefined, { cause: err });
+    return new UpstreamClientError(
+      'timeout_first_byte',
+      'no response headers within the first-byte timeout',
+      undefined,
+      { cause: err },
+    );
   }
   if (code === 'UND_ERR_BODY_TIMEOUT') {
-    return new UpstreamClientError('timeout_idle', 'no data within the idle timeout', undefined, { cause: err });
+    return new UpstreamClientError('timeout_idle', 'no data within the idle timeout', undefined, {
+      cause: err,
+    });
   }
   if (!gotHeaders && code !== undefined && CONNECT_CODES.has(code)) {
     return new UpstreamClientError('connect', `connection failed: ${message}`, undefined, { cause: err });
   }
   if (gotHeaders) {
-    return new UpstreamClientError('stream_broken', `response interrupted: ${message}`, undefined, { cause: err });
+    return new UpstreamClientError('stream_broken', `response interrupted: ${message}`, undefined, {
+      cause: err,
+    });
   }
   return new UpstreamClientError('connect', `request failed: ${message}`, undefined, { cause: err });
 }

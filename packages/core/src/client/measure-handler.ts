@@ -54,7 +54,11 @@ export class MeasureHandler implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     const gotHeaders = this.obs.m.status !== 0;
     this.failure ??= gotHeaders
-      ? new UpstreamClientError('timeout_idle', `no data for ${this.idleMs} ms (idle timeout)`, this.obs.m.status)
+      ? new UpstreamClientError(
+          'timeout_idle',
+          `no data for ${this.idleMs} ms (idle timeout)`,
+          this.obs.m.status,
+        )
       : new UpstreamClientError('timeout_first_byte', 'no response headers within the first-byte timeout');
     this.controller?.abort(this.failure);
   }
@@ -67,7 +71,11 @@ export class MeasureHandler implements Dispatcher.DispatchHandler {
     this.controller = controller;
   }
 
-  onResponseStart(_c: Dispatcher.DispatchController, status: number, headers: Record<string, string | string[] | undefined>): void {
+  onResponseStart(
+    _c: Dispatcher.DispatchController,
+    status: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
     const m = this.obs.m;
     m.status = status;
     m.timeToHeaders = monoNow() - m.tSend;
@@ -91,7 +99,11 @@ export class MeasureHandler implements Dispatcher.DispatchHandler {
       this.mode = 'json';
       this.obs.m.streamed = false;
     } else {
-      this.failure = new UpstreamClientError('invalid_content_type', `unexpected content-type ${JSON.stringify(ctype)}`, status);
+      this.failure = new UpstreamClientError(
+        'invalid_content_type',
+        `unexpected content-type ${JSON.stringify(ctype)}`,
+        status,
+      );
       this.controller?.abort(this.failure);
     }
   }
@@ -118,13 +130,21 @@ export class MeasureHandler implements Dispatcher.DispatchHandler {
     if (this.mode === 'stream') {
       (this.parser as SseParser).end();
       if (!this.failure && !this.obs.finished) {
-        this.failure = new UpstreamClientError('stream_broken', 'stream ended before [DONE]', this.obs.m.status);
+        this.failure = new UpstreamClientError(
+          'stream_broken',
+          'stream ended before [DONE]',
+          this.obs.m.status,
+        );
       }
     } else if (this.mode === 'json') {
       this.finishJson();
     } else if (this.mode === 'error' && this.failure) {
       const text = Buffer.concat(this.chunks).toString('utf8');
-      this.failure = new UpstreamClientError(this.failure.errorClass, `HTTP ${this.obs.m.status}: ${errorMessageOf(text)}`, this.obs.m.status);
+      this.failure = new UpstreamClientError(
+        this.failure.errorClass,
+        `HTTP ${this.obs.m.status}: ${errorMessageOf(text)}`,
+        this.obs.m.status,
+      );
     }
     this.settle();
   }

@@ -9,7 +9,12 @@ const ev = (data: unknown, event = 'message'): SseEvent => ({
   retry: undefined,
 });
 const delta = (d: Record<string, unknown>, extra: Record<string, unknown> = {}): SseEvent =>
-  ev({ id: 'chatcmpl-1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: d, finish_reason: null }], ...extra });
+  ev({
+    id: 'chatcmpl-1',
+    object: 'chat.completion.chunk',
+    choices: [{ index: 0, delta: d, finish_reason: null }],
+    ...extra,
+  });
 
 /** Feeds [time, event] pairs with the request sent at t=100. */
 function run(trace: Array<[number, SseEvent]>): StreamObserver {
@@ -27,7 +32,14 @@ describe('stream observer on a fixed trace', () => {
       [155, delta({ content: 'Hello' })],
       [160, delta({ content: ' world' })],
       [175, delta({ content: '!' }, {})],
-      [176, ev({ id: 'chatcmpl-1', choices: [], usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 } })],
+      [
+        176,
+        ev({
+          id: 'chatcmpl-1',
+          choices: [],
+          usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 },
+        }),
+      ],
       [177, ev('[DONE]')],
     ]);
     expect(o.finished).toBe(true);
@@ -50,7 +62,10 @@ describe('stream observer on a fixed trace', () => {
     const o = run([
       [120, delta({ content: 'a' })],
       [130, delta({ content: 'b' })],
-      [150, delta({ content: 'c' }, { choices: [{ index: 0, delta: { content: 'c' }, finish_reason: 'stop' }] })],
+      [
+        150,
+        delta({ content: 'c' }, { choices: [{ index: 0, delta: { content: 'c' }, finish_reason: 'stop' }] }),
+      ],
       [151, ev('[DONE]')],
     ]);
     const m = o.finish();
@@ -74,7 +89,10 @@ describe('stream observer on a fixed trace', () => {
   });
 
   it('has no TPOT for a single output token', () => {
-    const m = run([[140, delta({ content: 'x' })], [141, ev('[DONE]')]]).finish();
+    const m = run([
+      [140, delta({ content: 'x' })],
+      [141, ev('[DONE]')],
+    ]).finish();
     expect(m.tpot).toBeNull();
     expect(m.interTokenGaps).toEqual([]);
   });
@@ -98,12 +116,16 @@ describe('stream observer on a fixed trace', () => {
 
   it('rejects an event: error', () => {
     const o = new StreamObserver(0);
-    expect(() => o.onEvent(ev('boom', 'error'), 1)).toThrowError(expect.objectContaining({ errorClass: 'stream_error' }));
+    expect(() => o.onEvent(ev('boom', 'error'), 1)).toThrowError(
+      expect.objectContaining({ errorClass: 'stream_error' }),
+    );
   });
 
   it('rejects a chunk that is not JSON', () => {
     const o = new StreamObserver(0);
-    expect(() => o.onEvent(ev('{"id": broken'), 1)).toThrowError(expect.objectContaining({ errorClass: 'invalid_json' }));
+    expect(() => o.onEvent(ev('{"id": broken'), 1)).toThrowError(
+      expect.objectContaining({ errorClass: 'invalid_json' }),
+    );
   });
 
   it('is not finished without [DONE]', () => {

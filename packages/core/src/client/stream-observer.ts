@@ -62,18 +62,25 @@ export class StreamObserver {
       this.done = true;
       return;
     }
-    if (ev.event === 'error') throw new UpstreamClientError('stream_error', `server sent an error event: ${ev.data.slice(0, 200)}`);
+    if (ev.event === 'error')
+      throw new UpstreamClientError('stream_error', `server sent an error event: ${ev.data.slice(0, 200)}`);
     let chunk: ChunkLike;
     try {
       chunk = JSON.parse(ev.data) as ChunkLike;
     } catch {
-      throw new UpstreamClientError('invalid_json', `stream event is not JSON: ${JSON.stringify(ev.data.slice(0, 80))}`);
+      throw new UpstreamClientError(
+        'invalid_json',
+        `stream event is not JSON: ${JSON.stringify(ev.data.slice(0, 80))}`,
+      );
     }
     if (chunk === null || typeof chunk !== 'object') {
       throw new UpstreamClientError('invalid_json', 'stream event is not a JSON object');
     }
     if (chunk.error !== undefined && chunk.error !== null) {
-      throw new UpstreamClientError('stream_error', `server reported an error in the stream: ${describeError(chunk.error)}`);
+      throw new UpstreamClientError(
+        'stream_error',
+        `server reported an error in the stream: ${describeError(chunk.error)}`,
+      );
     }
     if (m.requestId === null && typeof chunk.id === 'string') m.requestId = chunk.id;
     if (chunk.usage) this.takeUsage(chunk.usage);
@@ -104,7 +111,8 @@ export class StreamObserver {
     const hasContent = nonEmpty(content);
     if (hasContent) {
       if (m.timeToFirstContent === null) m.timeToFirstContent = t - m.tSend;
-      if (this.collectContent && (choice.index === undefined || choice.index === 0)) m.content += content as string;
+      if (this.collectContent && (choice.index === undefined || choice.index === 0))
+        m.content += content as string;
     }
     if (hasContent) return true;
     if (!d) return false;
@@ -143,13 +151,18 @@ export class StreamObserver {
 function describeError(e: unknown): string {
   if (typeof e === 'string') return e.slice(0, 200);
   if (typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string') {
-    return ((e as { message: string }).message).slice(0, 200);
+    return (e as { message: string }).message.slice(0, 200);
   }
   return JSON.stringify(e).slice(0, 200);
 }
 
 /** Fills a measurement from a complete non-streamed chat or text completion body received at `tEnd`. */
-export function observeJsonBody(m: RequestMeasurement, body: unknown, tEnd: number, collectContent = true): void {
+export function observeJsonBody(
+  m: RequestMeasurement,
+  body: unknown,
+  tEnd: number,
+  collectContent = true,
+): void {
   m.e2e = tEnd - m.tSend;
   if (typeof body !== 'object' || body === null) return;
   const b = body as ChunkLike & { choices?: Array<ChoiceLike & { message?: DeltaLike }> };

@@ -149,7 +149,9 @@ export class UpstreamClient {
   }
 
   /** Sends a request and parses a JSON answer; an error status throws UpstreamClientError with the server's message. */
-  async json<T = unknown>(req: UpstreamRequest): Promise<{ status: number; headers: UpstreamResponse['headers']; body: T }> {
+  async json<T = unknown>(
+    req: UpstreamRequest,
+  ): Promise<{ status: number; headers: UpstreamResponse['headers']; body: T }> {
     const res = await this.send(req);
     const text = await readText(res);
     const cls = classifyStatus(res.status);
@@ -157,7 +159,11 @@ export class UpstreamClient {
     try {
       return { status: res.status, headers: res.headers, body: JSON.parse(text) as T };
     } catch {
-      throw new UpstreamClientError('invalid_json', `response body is not JSON (HTTP ${res.status})`, res.status);
+      throw new UpstreamClientError(
+        'invalid_json',
+        `response body is not JSON (HTTP ${res.status})`,
+        res.status,
+      );
     }
   }
 
@@ -229,12 +235,23 @@ class TotalDeadline {
   readonly signal: AbortSignal;
 
   constructor(totalMs: number, caller: AbortSignal | undefined) {
-    this.timer = setTimeout(() => this.abort(new UpstreamClientError('timeout_total', `request exceeded the total timeout of ${totalMs} ms`)), totalMs);
+    this.timer = setTimeout(
+      () =>
+        this.abort(
+          new UpstreamClientError('timeout_total', `request exceeded the total timeout of ${totalMs} ms`),
+        ),
+      totalMs,
+    );
     this.timer.unref();
     this.signal = this.ac.signal;
     if (caller) {
       if (caller.aborted) this.abort(new UpstreamClientError('aborted', 'request aborted by the caller'));
-      else caller.addEventListener('abort', () => this.abort(new UpstreamClientError('aborted', 'request aborted by the caller')), { once: true });
+      else
+        caller.addEventListener(
+          'abort',
+          () => this.abort(new UpstreamClientError('aborted', 'request aborted by the caller')),
+          { once: true },
+        );
     }
   }
 
@@ -264,10 +281,6 @@ class TotalDeadline {
 export function joinUrl(baseUrl: string, path: string): string {
   const b = baseUrl.endsWith('/') ? baseUrl.slice(0, -1) : baseUrl;
   return path.startsWith('/') ? b + path : `${b}/${path}`;
-}
-
-function headerValue(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
 }
 
 function isStreamRequest(body: unknown): boolean {

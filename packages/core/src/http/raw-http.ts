@@ -33,7 +33,8 @@ export function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<
     });
     req.once('end', () => {
       if (size > limitBytes) return;
-      const text = chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
+      const text =
+        chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
       try {
         resolve(JSON.parse(text));
       } catch (err) {
@@ -45,8 +46,17 @@ export function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<
 }
 
 /** Writes a JSON body with its length (one write, headers included). */
-export function sendJson(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    ...headers,
+  });
   res.end(body);
 }
 

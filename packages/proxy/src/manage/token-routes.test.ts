@@ -206,7 +206,7 @@ describe('tokens', () => {
 });
 
 describe('tokens without an encryption key', () => {
-  it('stores the token itself, as the original does, so its hot path finds it', async () => {
+  it('still stores only the hash of the token (never the token in clear)', async () => {
     const server = await startManagementTestServer();
     try {
       const project = await callApi(server, 'POST', '/manage/projects', {
@@ -216,7 +216,9 @@ describe('tokens without an encryption key', () => {
         body: { project_id: (project.body as { id: string }).id, duration_minutes: 5 },
       });
       const token = res.body as TokenWire;
-      expect((await server.store.getToken(token.id))?.tokenHash).toBe(token.token);
+      const stored = (await server.store.getToken(token.id))?.tokenHash;
+      expect(stored).toBe(hashToken(token.token));
+      expect(stored).not.toContain(token.token.slice(3));
     } finally {
       await server.close();
     }

@@ -110,7 +110,12 @@ export interface Store {
   isReady(): Promise<boolean>;
   close(): Promise<void>;
 
-  createProject(p: { id: string; name: string; apiKeyStored: string; upstreamUrl: string | null }): Promise<Project>;
+  createProject(p: {
+    id: string;
+    name: string;
+    apiKeyStored: string;
+    upstreamUrl: string | null;
+  }): Promise<Project>;
   getProject(id: string): Promise<Project | undefined>;
   listProjects(): Promise<Project[]>;
   updateProject(id: string, patch: ProjectPatch): Promise<Project | undefined>;

@@ -41,7 +41,10 @@ export class BatchEngine {
 
   constructor(private readonly profile: ModelProfile) {
     this.instant =
-      profile.ttftBaseMs === 0 && profile.prefillMsPerToken === 0 && profile.decodeBaseMs === 0 && profile.decodeMsPerSeq === 0;
+      profile.ttftBaseMs === 0 &&
+      profile.prefillMsPerToken === 0 &&
+      profile.decodeBaseMs === 0 &&
+      profile.decodeMsPerSeq === 0;
   }
 
   get numRunning(): number {
@@ -98,7 +101,11 @@ export class BatchEngine {
       this.usedTokens += kv;
       this.running.add(r);
       if (this.instant) this.runInstant(r);
-      else this.schedule(r, admittedAt + this.profile.ttftBaseMs + this.profile.prefillMsPerToken * seq.promptTokens);
+      else
+        this.schedule(
+          r,
+          admittedAt + this.profile.ttftBaseMs + this.profile.prefillMsPerToken * seq.promptTokens,
+        );
     }
   }
 

@@ -1,4 +1,10 @@
-import { CoreErrors, EmbeddingRequestSchema, fromWireIssue, parseWire, type EmbeddingRequest } from '@llmops/core';
+import {
+  CoreErrors,
+  EmbeddingRequestSchema,
+  fromWireIssue,
+  parseWire,
+  type EmbeddingRequest,
+} from '@llmops/core';
 import type { FastifyInstance } from 'fastify';
 import { hashString, Rng } from './rng.js';
 import { SimErrors } from './sim-errors.js';
@@ -22,9 +28,12 @@ export function embedText(model: string, input: string, dim: number): Float32Arr
 
 function inputsOf(input: EmbeddingRequest['input']): Array<{ key: string; tokens: number }> {
   if (typeof input === 'string') return [{ key: input, tokens: estimateTokens(input) }];
-  if (input.length > 0 && typeof input[0] === 'number') return [{ key: JSON.stringify(input), tokens: input.length }];
+  if (input.length > 0 && typeof input[0] === 'number')
+    return [{ key: JSON.stringify(input), tokens: input.length }];
   return (input as Array<string | number[]>).map((x) =>
-    typeof x === 'string' ? { key: x, tokens: estimateTokens(x) } : { key: JSON.stringify(x), tokens: Math.max(1, x.length) },
+    typeof x === 'string'
+      ? { key: x, tokens: estimateTokens(x) }
+      : { key: JSON.stringify(x), tokens: Math.max(1, x.length) },
   );
 }
 
@@ -36,7 +45,11 @@ export function registerEmbeddingsRoute(app: FastifyInstance, state: SimState): 
     const served = state.models.get(body.model);
     if (!served) throw CoreErrors.error('model_not_found', { model: body.model }, { param: 'model' });
     if (served.profile.kind !== 'embedding') {
-      throw SimErrors.error('model_not_supported', { model: body.model, api: 'Embeddings' }, { param: 'model' });
+      throw SimErrors.error(
+        'model_not_supported',
+        { model: body.model, api: 'Embeddings' },
+        { param: 'model' },
+      );
     }
     const dim = body.dimensions ?? served.profile.embeddingDim;
     const inputs = inputsOf(body.input);
@@ -47,10 +60,17 @@ export function registerEmbeddingsRoute(app: FastifyInstance, state: SimState): 
     const base64 = body.encoding_format === 'base64';
     const data = inputs.map((x, index) => {
       const v = embedText(body.model, x.key, dim);
-      const embedding = base64 ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') : Array.from(v);
+      const embedding = base64
+        ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')
+        : Array.from(v);
       return { object: 'embedding', index, embedding };
     });
     reply.header('x-request-id', state.nextId('embd'));
-    return { object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } };
+    return {
+      object: 'list',
+      data,
+      model: body.model,
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    };
   });
 }

@@ -43,9 +43,13 @@ function isFaultName(s: string): s is FaultName {
 export function parseFaultRates(spec: string): FaultRates | string {
   const rates: FaultRates = {};
   let total = 0;
-  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [name, value] = part.split('=').map((s) => s.trim());
-    if (name === undefined || !isFaultName(name)) return `unknown fault ${JSON.stringify(name)} (known: ${FAULT_NAMES.join(', ')})`;
+    if (name === undefined || !isFaultName(name))
+      return `unknown fault ${JSON.stringify(name)} (known: ${FAULT_NAMES.join(', ')})`;
     const rate = Number(value);
     if (value === undefined || value === '' || !Number.isFinite(rate) || rate < 0 || rate > 1) {
       return `rate of ${name} must be a number from 0 to 1, got ${JSON.stringify(value ?? '')}`;
@@ -64,12 +68,14 @@ export function parseFaultRates(spec: string): FaultRates | string {
 export function parseFaultHeader(value: string, d: FaultDefaults): Fault | string {
   const [rawName, ...params] = value.split(';').map((s) => s.trim());
   const name = rawName ?? '';
-  if (!isFaultName(name)) return `unknown fault ${JSON.stringify(name)} in x-sim-fault (known: ${FAULT_NAMES.join(', ')})`;
+  if (!isFaultName(name))
+    return `unknown fault ${JSON.stringify(name)} in x-sim-fault (known: ${FAULT_NAMES.join(', ')})`;
   const fault: Fault = { name, after: d.afterTokens, ms: d.delayMs, retryAfter: d.retryAfterS };
   for (const p of params) {
     const [k, v] = p.split('=').map((s) => s.trim());
     const n = Number(v);
-    if (v === undefined || v === '' || !Number.isFinite(n) || n < 0) return `x-sim-fault parameter ${JSON.stringify(p)} needs a non-negative number`;
+    if (v === undefined || v === '' || !Number.isFinite(n) || n < 0)
+      return `x-sim-fault parameter ${JSON.stringify(p)} needs a non-negative number`;
     if (k === 'after') fault.after = Math.floor(n);
     else if (k === 'ms') fault.ms = n;
     else if (k === 'retry_after') fault.retryAfter = n;

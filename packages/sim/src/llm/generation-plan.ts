@@ -33,7 +33,10 @@ export function planGeneration(profile: ModelProfile, req: PlanRequest, rng: Rng
   const cap = Math.min(req.maxTokens ?? room, room);
   const choices: ChoicePlan[] = [];
   for (let c = 0; c < req.n; c++) {
-    const natural = req.exactLength && req.maxTokens !== undefined ? req.maxTokens : drawOutputLength(profile.outputLength, rng);
+    const natural =
+      req.exactLength && req.maxTokens !== undefined
+        ? req.maxTokens
+        : drawOutputLength(profile.outputLength, rng);
     const count = Math.min(natural, cap);
     const { tokens, stopped } = applyStop(generateTokens(rng, count), req.stop);
     const finishReason = stopped ? 'stop' : req.exactLength || count < natural ? 'length' : 'stop';

@@ -30,15 +30,37 @@ interface GenerationRequest {
   ignore_eos?: unknown;
 }
 
-export type GenerationRoute = (state: SimState, req: IncomingMessage, res: ServerResponse, body: unknown, receivedMono: number) => void;
+export type GenerationRoute = (
+  state: SimState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+  receivedMono: number,
+) => void;
 
 /** POST /v1/chat/completions on the raw hot path; throws registry errors, which the caller answers. */
 export const chatCompletionsRoute: GenerationRoute = (state, req, res, body, receivedMono) =>
-  handle(state, req, res, 'chat', parseWire(ChatCompletionRequestSchema, body), (b) => [chatPromptTokens(b)], receivedMono);
+  handle(
+    state,
+    req,
+    res,
+    'chat',
+    parseWire(ChatCompletionRequestSchema, body),
+    (b) => [chatPromptTokens(b)],
+    receivedMono,
+  );
 
 /** POST /v1/completions on the raw hot path. */
 export const completionsRoute: GenerationRoute = (state, req, res, body, receivedMono) =>
-  handle(state, req, res, 'completion', parseWire(CompletionRequestSchema, body), (b) => completionPromptTokens(b.prompt), receivedMono);
+  handle(
+    state,
+    req,
+    res,
+    'completion',
+    parseWire(CompletionRequestSchema, body),
+    (b) => completionPromptTokens(b.prompt),
+    receivedMono,
+  );
 
 function handle<T extends GenerationRequest>(
   state: SimState,
@@ -65,7 +87,8 @@ function handle<T extends GenerationRequest>(
   const includeUsage = stream && body.stream_options?.include_usage === true;
   const format = new ResponseFormat(kind, id, Math.floor(Date.now() / 1000), body.model, includeUsage);
   const timeline = newTimeline(id, body.model, stream, receivedMono, promptTokens, fault);
-  if (fault) fault.after = Math.min(fault.after, Math.max(0, ...plan.choices.map((c) => c.tokens.length - 1)));
+  if (fault)
+    fault.after = Math.min(fault.after, Math.max(0, ...plan.choices.map((c) => c.tokens.length - 1)));
   const session = new GenerationSession({
     state,
     model,
@@ -86,7 +109,11 @@ function servedModel(state: SimState, id: string, kind: ApiKind): ServedModel {
   const m = state.models.get(id);
   if (!m) throw CoreErrors.error('model_not_found', { model: id }, { param: 'model' });
   if (m.profile.kind !== 'chat') {
-    throw SimErrors.error('model_not_supported', { model: id, api: kind === 'chat' ? 'Chat Completions' : 'Completions' }, { param: 'model' });
+    throw SimErrors.error(
+      'model_not_supported',
+      { model: id, api: kind === 'chat' ? 'Chat Completions' : 'Completions' },
+      { param: 'model' },
+    );
   }
   return m;
 }
@@ -95,7 +122,11 @@ function checkContext(model: ServedModel, promptTokens: number, maxTokens: numbe
   const limit = model.profile.maxModelLen;
   if (promptTokens + (maxTokens ?? 0) > limit) {
     const param = maxTokens === undefined ? 'messages' : 'max_tokens';
-    throw SimErrors.error('context_length_exceeded', { limit, prompt: promptTokens, completion: maxTokens ?? 0 }, { param });
+    throw SimErrors.error(
+      'context_length_exceeded',
+      { limit, prompt: promptTokens, completion: maxTokens ?? 0 },
+      { param },
+    );
   }
 }
 
@@ -126,7 +157,8 @@ function pickFault(state: SimState, req: IncomingMessage): Fault | null {
   const d = state.settings.faultDefaults;
   if (typeof header === 'string' && header.length > 0) {
     const f = parseFaultHeader(header, d);
-    if (typeof f === 'string') throw SimErrors.error('invalid_fault_header', { detail: f }, { param: 'x-sim-fault' });
+    if (typeof f === 'string')
+      throw SimErrors.error('invalid_fault_header', { detail: f }, { param: 'x-sim-fault' });
     return f;
   }
   return drawFault(state.settings.faultRates, state.faultRng, d);
@@ -136,11 +168,15 @@ function pickFault(state: SimState, req: IncomingMessage): Fault | null {
 function preResponseFault(fault: Fault, res: ServerResponse): boolean {
   switch (fault.name) {
     case '429':
-      throw CoreErrors.error('rate_limit_exceeded', undefined, { headers: { 'retry-after': String(fault.retryAfter) } });
+      throw CoreErrors.error('rate_limit_exceeded', undefined, {
+        headers: { 'retry-after': String(fault.retryAfter) },
+      });
     case '500':
       throw CoreErrors.error('internal_error');
     case '503':
-      throw CoreErrors.error('service_unavailable', undefined, { headers: { 'retry-after': String(fault.retryAfter) } });
+      throw CoreErrors.error('service_unavailable', undefined, {
+        headers: { 'retry-after': String(fault.retryAfter) },
+      });
     case 'reset':
       res.socket?.resetAndDestroy();
       return true;
@@ -153,7 +189,14 @@ function preResponseFault(fault: Fault, res: ServerResponse): boolean {
   }
 }
 
-function newTimeline(id: string, model: string, stream: boolean, receivedMono: number, promptTokens: number, fault: Fault | null): Timeline {
+function newTimeline(
+  id: string,
+  model: string,
+  stream: boolean,
+  receivedMono: number,
+  promptTokens: number,
+  fault: Fault | null,
+): Timeline {
   return {
     id,
     model,

@@ -92,7 +92,8 @@ export class GenerationSession implements EngineSequence {
     this.lastTokenMono = now;
     if (!this.s.stream) return;
     const text = this.stepChunks(step);
-    if (this.s.plan.choices[0] && step < this.s.plan.choices[0].tokens.length) this.s.timeline.tokenAt.push(epochNow());
+    if (this.s.plan.choices[0] && step < this.s.plan.choices[0].tokens.length)
+      this.s.timeline.tokenAt.push(epochNow());
     this.emit(text);
     // A zero-delay answer that stalls must deliver what came before the pause.
     if (this.pending && this.stall && step === this.stall.atStep - 1) this.s.res.write(this.takePending());
@@ -110,7 +111,9 @@ export class GenerationSession implements EngineSequence {
       }
       const last = step === c.tokens.length - 1;
       const usage = continuousUsage ? usageOf(plan, step) : undefined;
-      out += sseData(format.tokenChunk(i, c.tokens[step]!, step < c.reasoningTokens, last ? c.finishReason : null, usage));
+      out += sseData(
+        format.tokenChunk(i, c.tokens[step]!, step < c.reasoningTokens, last ? c.finishReason : null, usage),
+      );
     }
     return out;
   }

@@ -20,15 +20,21 @@ export interface Timeline {
 }
 
 /** Derived figures a client compares with: TTFT and each inter-token gap, in ms. */
-export function timelineFigures(t: Timeline): { ttftMs: number | null; gapsMs: number[]; e2eMs: number | null } {
+export function timelineFigures(t: Timeline): {
+  ttftMs: number | null;
+  gapsMs: number[];
+  e2eMs: number | null;
+} {
   const first = t.tokenAt[0];
   const last = t.tokenAt[t.tokenAt.length - 1];
   const gaps: number[] = [];
-  for (let i = 1; i < t.tokenAt.length; i++) gaps.push((t.tokenAt[i] as number) - (t.tokenAt[i - 1] as number));
+  for (let i = 1; i < t.tokenAt.length; i++)
+    gaps.push((t.tokenAt[i] as number) - (t.tokenAt[i - 1] as number));
   return {
     ttftMs: first === undefined ? null : first - t.receivedAt,
     gapsMs: gaps,
-    e2eMs: last !== undefined ? last - t.receivedAt : t.finishedAt === null ? null : t.finishedAt - t.receivedAt,
+    e2eMs:
+      last !== undefined ? last - t.receivedAt : t.finishedAt === null ? null : t.finishedAt - t.receivedAt,
   };
 }
 

@@ -52,7 +52,13 @@ export const DEFAULT_PROFILES: readonly ModelProfileInput[] = [
     maxNumSeqs: 64,
     tokenBudget: 200_000,
   },
-  { id: 'sim-reasoner', ttftBaseMs: 60, decodeBaseMs: 15, reasoningFraction: 0.4, outputLength: { kind: 'uniform', min: 128, max: 512 } },
+  {
+    id: 'sim-reasoner',
+    ttftBaseMs: 60,
+    decodeBaseMs: 15,
+    reasoningFraction: 0.4,
+    outputLength: { kind: 'uniform', min: 128, max: 512 },
+  },
   { id: 'sim-embed', kind: 'embedding', embeddingDim: 384, ttftBaseMs: 5 },
 ];
 
@@ -62,7 +68,14 @@ export function parseProfiles(input: readonly unknown[]): ModelProfile[] {
 
 /** Same profile with every delay set to zero: the simulator then answers as fast as the machine allows. */
 export function zeroDelay(p: ModelProfile): ModelProfile {
-  return { ...p, ttftBaseMs: 0, prefillMsPerToken: 0, decodeBaseMs: 0, decodeMsPerSeq: 0, embedMsPerToken: 0 };
+  return {
+    ...p,
+    ttftBaseMs: 0,
+    prefillMsPerToken: 0,
+    decodeBaseMs: 0,
+    decodeMsPerSeq: 0,
+    embedMsPerToken: 0,
+  };
 }
 
 /** Multiplies every delay by `k` (time scale). */

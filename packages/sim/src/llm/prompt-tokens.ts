@@ -33,5 +33,7 @@ export function completionPromptTokens(prompt: CompletionRequest['prompt']): num
   if (typeof prompt === 'string') return [estimateTokens(prompt)];
   if (!Array.isArray(prompt) || prompt.length === 0) return [1];
   if (typeof prompt[0] === 'number') return [prompt.length];
-  return (prompt as Array<string | number[]>).map((p) => (typeof p === 'string' ? estimateTokens(p) : Math.max(1, p.length)));
+  return (prompt as Array<string | number[]>).map((p) =>
+    typeof p === 'string' ? estimateTokens(p) : Math.max(1, p.length),
+  );
 }

@@ -60,7 +60,13 @@ export class ResponseFormat {
     return `${this.head}{"index":${index},"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}${this.usageTail}`;
   }
 
-  tokenChunk(index: number, token: string, reasoning: boolean, finish: string | null, usage?: UsageJson): string {
+  tokenChunk(
+    index: number,
+    token: string,
+    reasoning: boolean,
+    finish: string | null,
+    usage?: UsageJson,
+  ): string {
     const fin = finish === null ? 'null' : `"${finish}"`;
     const tail = usage ? `],"usage":${JSON.stringify(usage)}}` : this.usageTail;
     const text = JSON.stringify(token);
@@ -94,7 +100,9 @@ export class ResponseFormat {
         continue;
       }
       const reasoning =
-        c.reasoningTokens > 0 ? `,"reasoning_content":${JSON.stringify(c.tokens.slice(0, c.reasoningTokens).join(''))}` : '';
+        c.reasoningTokens > 0
+          ? `,"reasoning_content":${JSON.stringify(c.tokens.slice(0, c.reasoningTokens).join(''))}`
+          : '';
       choices +=
         `{"index":${index},"message":{"role":"assistant","content":${content}${reasoning},"tool_calls":[]},` +
         `"logprobs":null,"finish_reason":"${c.finishReason}"}`;

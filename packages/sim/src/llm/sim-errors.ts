@@ -5,7 +5,8 @@ export const SimErrors = defineErrors({
   model_not_supported: {
     status: 400,
     type: 'invalid_request_error',
-    message: ({ model, api }: { model: string; api: string }) => `The model '${model}' does not support the ${api} API.`,
+    message: ({ model, api }: { model: string; api: string }) =>
+      `The model '${model}' does not support the ${api} API.`,
   },
   /** vLLM's wording, which clients parse to shorten prompts. */
   context_length_exceeded: {

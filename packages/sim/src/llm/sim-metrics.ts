@@ -1,8 +1,14 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-const TTFT_BUCKETS = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80];
-const E2E_BUCKETS = [0.3, 0.5, 0.8, 1, 1.5, 2, 2.5, 5, 10, 15, 20, 30, 40, 50, 60, 120, 240, 480, 960, 1920, 7680];
-const TPOT_BUCKETS = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80];
+const TTFT_BUCKETS = [
+  0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80,
+];
+const E2E_BUCKETS = [
+  0.3, 0.5, 0.8, 1, 1.5, 2, 2.5, 5, 10, 15, 20, 30, 40, 50, 60, 120, 240, 480, 960, 1920, 7680,
+];
+const TPOT_BUCKETS = [
+  0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80,
+];
 
 /**
  * The simulator's Prometheus metrics under vLLM's own `vllm:` names and `model_name` label, so dashboards and
@@ -33,9 +39,16 @@ export class SimMetrics {
   readonly success: Counter<'model_name' | 'finished_reason'>;
   private readonly perModel = new Map<string, ModelMetrics>();
 
-  constructor(sample: (model: string) => { running: number; waiting: number; cache: number }, models: readonly string[]) {
+  constructor(
+    sample: (model: string) => { running: number; waiting: number; cache: number },
+    models: readonly string[],
+  ) {
     const r = this.registry;
-    const collectGauge = (name: string, help: string, pick: 'running' | 'waiting' | 'cache'): Gauge<'model_name'> =>
+    const collectGauge = (
+      name: string,
+      help: string,
+      pick: 'running' | 'waiting' | 'cache',
+    ): Gauge<'model_name'> =>
       new Gauge({
         name,
         help,
@@ -45,18 +58,60 @@ export class SimMetrics {
           for (const m of models) this.set({ model_name: m }, sample(m)[pick]);
         },
       });
-    this.running = collectGauge('vllm:num_requests_running', 'Number of requests in model execution batches.', 'running');
-    this.waiting = collectGauge('vllm:num_requests_waiting', 'Number of requests waiting to be processed.', 'waiting');
-    this.cacheUsage = collectGauge('vllm:gpu_cache_usage_perc', 'GPU KV-cache usage. 1 means 100 percent usage.', 'cache');
-    this.kvCacheUsage = collectGauge('vllm:kv_cache_usage_perc', 'KV-cache usage. 1 means 100 percent usage.', 'cache');
+    this.running = collectGauge(
+      'vllm:num_requests_running',
+      'Number of requests in model execution batches.',
+      'running',
+    );
+    this.waiting = collectGauge(
+      'vllm:num_requests_waiting',
+      'Number of requests waiting to be processed.',
+      'waiting',
+    );
+    this.cacheUsage = collectGauge(
+      'vllm:gpu_cache_usage_perc',
+      'GPU KV-cache usage. 1 means 100 percent usage.',
+      'cache',
+    );
+    this.kvCacheUsage = collectGauge(
+      'vllm:kv_cache_usage_perc',
+      'KV-cache usage. 1 means 100 percent usage.',
+      'cache',
+    );
     const hist = (name: string, help: string, buckets: number[]): Histogram<'model_name'> =>
       new Histogram({ name, help, buckets, labelNames: ['model_name'], registers: [r] });
-    this.ttft = hist('vllm:time_to_first_token_seconds', 'Histogram of time to first token in seconds.', TTFT_BUCKETS);
-    this.e2e = hist('vllm:e2e_request_latency_seconds', 'Histogram of end to end request latency in seconds.', E2E_BUCKETS);
-    this.tpot = hist('vllm:time_per_output_token_seconds', 'Histogram of time per output token in seconds.', TPOT_BUCKETS);
-    this.queueTime = hist('vllm:request_queue_time_seconds', 'Histogram of time spent in WAITING phase for request.', E2E_BUCKETS);
-    this.promptTokens = new Counter({ name: 'vllm:prompt_tokens_total', help: 'Number of prefill tokens processed.', labelNames: ['model_name'], registers: [r] });
-    this.generationTokens = new Counter({ name: 'vllm:generation_tokens_total', help: 'Number of generation tokens processed.', labelNames: ['model_name'], registers: [r] });
+    this.ttft = hist(
+      'vllm:time_to_first_token_seconds',
+      'Histogram of time to first token in seconds.',
+      TTFT_BUCKETS,
+    );
+    this.e2e = hist(
+      'vllm:e2e_request_latency_seconds',
+      'Histogram of end to end request latency in seconds.',
+      E2E_BUCKETS,
+    );
+    this.tpot = hist(
+      'vllm:time_per_output_token_seconds',
+      'Histogram of time per output token in seconds.',
+      TPOT_BUCKETS,
+    );
+    this.queueTime = hist(
+      'vllm:request_queue_time_seconds',
+      'Histogram of time spent in WAITING phase for request.',
+      E2E_BUCKETS,
+    );
+    this.promptTokens = new Counter({
+      name: 'vllm:prompt_tokens_total',
+      help: 'Number of prefill tokens processed.',
+      labelNames: ['model_name'],
+      registers: [r],
+    });
+    this.generationTokens = new Counter({
+      name: 'vllm:generation_tokens_total',
+      help: 'Number of generation tokens processed.',
+      labelNames: ['model_name'],
+      registers: [r],
+    });
     this.success = new Counter({
       name: 'vllm:request_success_total',
       help: 'Count of successfully processed requests.',

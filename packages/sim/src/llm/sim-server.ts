@@ -1,6 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { CoreErrors, fromFrameworkError, monoNow, readJsonBody, sendError, toErrorResponse } from '@llmops/core';
+import {
+  CoreErrors,
+  fromFrameworkError,
+  monoNow,
+  readJsonBody,
+  sendError,
+  toErrorResponse,
+} from '@llmops/core';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { registerEmbeddingsRoute } from './embeddings-route.js';
 import { chatCompletionsRoute, completionsRoute, type GenerationRoute } from './generation-routes.js';
@@ -41,7 +48,13 @@ export function buildSimLlmApp(settings: SimLlmSettings, log?: ErrorLog): SimLlm
   if (settings.apiKey) app.addHook('onRequest', apiKeyCheck(settings.apiKey));
   app.setErrorHandler((err, req, reply) => sendFastifyError(err, req, reply, settings.bodyLimitBytes, log));
   app.setNotFoundHandler((req, reply) => {
-    sendFastifyError(CoreErrors.error('not_found', { method: req.method, path: req.url.split('?')[0] ?? req.url }), req, reply, settings.bodyLimitBytes, log);
+    sendFastifyError(
+      CoreErrors.error('not_found', { method: req.method, path: req.url.split('?')[0] ?? req.url }),
+      req,
+      reply,
+      settings.bodyLimitBytes,
+      log,
+    );
   });
   registerOpsRoutes(app, state);
   registerEmbeddingsRoute(app, state);
@@ -55,7 +68,14 @@ function pathOf(url: string | undefined): string {
   return q < 0 ? url : url.slice(0, q);
 }
 
-function runHot(state: SimState, route: GenerationRoute, req: IncomingMessage, res: ServerResponse, settings: SimLlmSettings, log?: ErrorLog): void {
+function runHot(
+  state: SimState,
+  route: GenerationRoute,
+  req: IncomingMessage,
+  res: ServerResponse,
+  settings: SimLlmSettings,
+  log?: ErrorLog,
+): void {
   const receivedMono = monoNow();
   const fail = (err: unknown): void => {
     if (sendError(res, err) === 500 && log) log.error({ err, url: req.url }, 'request failed');
@@ -80,10 +100,17 @@ function keyMatches(apiKey: string, header: string | undefined): boolean {
   return got.length === expected.length && timingSafeEqual(got, expected);
 }
 
-function sendFastifyError(err: unknown, req: FastifyRequest, reply: FastifyReply, limitBytes: number, log?: ErrorLog): void {
+function sendFastifyError(
+  err: unknown,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  limitBytes: number,
+  log?: ErrorLog,
+): void {
   const mapped = fromFrameworkError(err, { limitBytes, contentType: req.headers['content-type'] });
   const res = toErrorResponse(mapped);
-  if (res.status >= 500 && res.body.error.code === 'internal_error' && log) log.error({ err, url: req.url }, 'request failed');
+  if (res.status >= 500 && res.body.error.code === 'internal_error' && log)
+    log.error({ err, url: req.url }, 'request failed');
   if (reply.sent || reply.raw.headersSent) {
     reply.raw.destroy();
     return;
@@ -94,6 +121,7 @@ function sendFastifyError(err: unknown, req: FastifyRequest, reply: FastifyReply
 /** Only /v1 routes need the key; /health and /metrics stay open for probes and scrapers, as in vLLM. */
 function apiKeyCheck(apiKey: string) {
   return async (req: FastifyRequest): Promise<void> => {
-    if (req.url.startsWith('/v1/') && !keyMatches(apiKey, req.headers.authorization)) throw CoreErrors.error('invalid_api_key');
+    if (req.url.startsWith('/v1/') && !keyMatches(apiKey, req.headers.authorization))
+      throw CoreErrors.error('invalid_api_key');
   };
 }

@@ -40,17 +40,24 @@ export class SimState {
 
   constructor(readonly settings: SimLlmSettings) {
     for (const p of settings.profiles) {
-      const profile = settings.zeroDelay ? zeroDelay(p) : settings.timeScale === 1 ? p : scaleDelays(p, settings.timeScale);
+      const profile = settings.zeroDelay
+        ? zeroDelay(p)
+        : settings.timeScale === 1
+          ? p
+          : scaleDelays(p, settings.timeScale);
       this.models.set(p.id, { profile, engine: new BatchEngine(profile), instant: isZeroDelay(profile) });
     }
     this.faultRng = new Rng(mixSeeds(settings.seed, 0xfa17));
     this.timelines = new TimelineStore(settings.timelineCapacity);
-    this.metrics = new SimMetrics((id) => {
-      const m = this.models.get(id);
-      return m
-        ? { running: m.engine.numRunning, waiting: m.engine.numWaiting, cache: m.engine.cacheUsage }
-        : { running: 0, waiting: 0, cache: 0 };
-    }, [...this.models.keys()]);
+    this.metrics = new SimMetrics(
+      (id) => {
+        const m = this.models.get(id);
+        return m
+          ? { running: m.engine.numRunning, waiting: m.engine.numWaiting, cache: m.engine.cacheUsage }
+          : { running: 0, waiting: 0, cache: 0 };
+      },
+      [...this.models.keys()],
+    );
   }
 
   /** A fresh RNG per request: from the request's `seed` when given (same seed, same answer), else the run's sequence. */

@@ -1,7 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { Config } from '@llmops/core';
 import { parse as parseYaml } from 'yaml';
-import { DEFAULT_PROFILES, ModelProfilesFileSchema, parseProfiles, type ModelProfile } from './model-profile.js';
+import {
+  DEFAULT_PROFILES,
+  ModelProfilesFileSchema,
+  parseProfiles,
+  type ModelProfile,
+} from './model-profile.js';
 import { buildSimLlmApp, type ErrorLog } from './sim-server.js';
 import type { simLlmConfig } from './sim-llm-config.js';
 import type { SimLlmSettings } from './sim-state.js';
@@ -40,7 +45,11 @@ export function settingsFrom(config: SimLlmConfig, profiles: ModelProfile[]): Si
     zeroDelay: config.zeroDelay,
     timeScale: config.timeScale,
     faultRates: config.faults,
-    faultDefaults: { afterTokens: config.faultAfterTokens, delayMs: config.faultDelay, retryAfterS: config.faultRetryAfter },
+    faultDefaults: {
+      afterTokens: config.faultAfterTokens,
+      delayMs: config.faultDelay,
+      retryAfterS: config.faultRetryAfter,
+    },
     honorMaxTokens: config.honorMaxTokens,
     timelineCapacity: config.timelineCapacity,
     bodyLimitBytes: config.bodyLimit,

@@ -44,7 +44,10 @@ export function generateTokens(rng: Rng, count: number): string[] {
  * Applies stop sequences the way vLLM does: the answer ends before the first occurrence of any stop string, which
  * is not included. Returns the (possibly shortened) token list and whether a stop string was hit.
  */
-export function applyStop(tokens: string[], stops: readonly string[]): { tokens: string[]; stopped: boolean } {
+export function applyStop(
+  tokens: string[],
+  stops: readonly string[],
+): { tokens: string[]; stopped: boolean } {
   if (stops.length === 0) return { tokens, stopped: false };
   let text = '';
   for (let i = 0; i < tokens.length; i++) {
