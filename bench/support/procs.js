@@ -1,6 +1,7 @@
 // Helpers shared by the benchmarks: start a server process and wait for its URL, read its CPU time, stats.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { clearInterval, setInterval } from 'node:timers';
 
 /** Spawns `node <args>` and resolves once it prints `listening on <url>`. */
 export function startServer(args, env = {}) {
@@ -10,14 +11,18 @@ export function startServer(args, env = {}) {
   });
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(
-      () => reject(new Error(`server did not start: ${args.join(' ')}\n${out}`)),
-      20_000,
-    );
+    let started = false;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start: ${args.join(' ')}\n${out}`));
+    }, 20_000);
     child.stdout.on('data', (d) => {
+      // Once started, output is drained but not kept: a server logging every request must not cost the bench CPU.
+      if (started) return;
       out += d;
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (m) {
+        started = true;
         clearTimeout(timer);
         resolve({ url: m[1], child, stop: () => stop(child) });
       }
@@ -39,6 +44,58 @@ function stop(child) {
 export function cpuSeconds(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Resident set size of a process in bytes (VmRSS from /proc/<pid>/status). */
+export function rssBytes(pid) {
+  const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!m) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(m[1]) * 1024;
+}
+
+/**
+ * Client-side ports of every TCP connection to a local server port that the kernel knows right now (established,
+ * closing, or in TIME-WAIT for ~60 s after a graceful close; a reset connection vanishes at once), from `ss`.
+ * Resolves to null when `ss` is not available.
+ */
+export function clientPortsOf(port) {
+  return new Promise((resolve) => {
+    execFile('ss', ['-tanH', `( sport = :${port} or dport = :${port} )`], (err, text) => {
+      if (err) return resolve(null);
+      const ports = new Set();
+      for (const line of text.split('\n')) {
+        const f = line.trim().split(/\s+/);
+        if (f.length < 5 || f[0] === 'LISTEN') continue;
+        const [local, peer] = [f[3], f[4]];
+        const client = local.endsWith(`:${port}`) ? peer : local;
+        ports.add(client.slice(client.lastIndexOf(':') + 1));
+      }
+      resolve(ports);
+    });
+  });
+}
+
+/**
+ * Counts the connections opened to a local server port while `fn` runs: client ports seen (sampled every
+ * `everyMs` and at the end) that were not there before. Resolves to `{ result, opened }`, opened undefined
+ * without `ss`.
+ */
+export async function countNewConnections(port, fn, everyMs = 250) {
+  const before = await clientPortsOf(port);
+  if (!before) return { result: await fn(), opened: undefined };
+  const seen = new Set();
+  const add = (ports) => ports?.forEach((p) => before.has(p) || seen.add(p));
+  let pending = Promise.resolve();
+  const timer = setInterval(() => (pending = pending.then(() => clientPortsOf(port).then(add))), everyMs);
+  let result;
+  try {
+    result = await fn();
+  } finally {
+    clearInterval(timer);
+    await pending;
+  }
+  add(await clientPortsOf(port));
+  return { result, opened: seen.size };
 }
 
 export function median(xs) {

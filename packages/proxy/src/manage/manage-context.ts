@@ -4,6 +4,8 @@ import type { NewAuditEvent, Store } from '../store/store.js';
 import { buildAuditEvent, type AuditAction, type AuditFields, type RequestIds } from './manage-audit.js';
 
 export interface ManagementApiDeps {
+  /** Called after every successful write (POST/PATCH/DELETE), so caches of tokens and projects are dropped at once. */
+  onChange?: () => void;
   store: Store;
   /** The bearer every `/manage/*` request must send (MANAGEMENT_TOKEN). */
   managementToken: string;
@@ -32,6 +34,7 @@ export interface ManageContext {
   readonly store: Store;
   readonly managementToken: string;
   readonly encryptionKey: KeyObject | undefined;
+  readonly onChange: (() => void) | undefined;
   now(): Date;
   /** Writes the audit event of this request; a failing sink is logged, never surfaced to the client. */
   record(req: FastifyRequest, action: AuditAction, fields: AuditFields): void;
@@ -43,6 +46,7 @@ export function createManageContext(deps: ManagementApiDeps): ManageContext {
     store: deps.store,
     managementToken: deps.managementToken,
     encryptionKey: deps.encryptionKey,
+    onChange: deps.onChange,
     now,
     record(req: FastifyRequest, action: AuditAction, fields: AuditFields): void {
       const ids = req.manageIds ?? { requestId: String(req.id), correlationId: String(req.id) };

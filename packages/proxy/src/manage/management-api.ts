@@ -37,6 +37,11 @@ function setUpScope(scope: FastifyInstance, ctx: ManageContext): void {
     checkManagementToken(req, ctx.managementToken);
   });
   scope.setErrorHandler((err, req, reply) => answerError(ctx, err, req, reply));
+  // Runs before the response is sent, so a client that revokes a token and then uses it sees the revocation.
+  scope.addHook('onSend', async (req, reply, payload) => {
+    if (req.method !== 'GET' && reply.statusCode < 400) ctx.onChange?.();
+    return payload;
+  });
   scope.setNotFoundHandler(async (req) => {
     throw manageError('route_not_found', {
       description: `${req.method} ${req.url.split('?')[0] ?? ''} is not a management API route`,

@@ -215,6 +215,39 @@ export class KyselyStore implements Store {
     });
   }
 
+  async findTokenByHash(tokenHash: string): Promise<{ token: Token; project: Project } | undefined> {
+    const row = await this.db
+      .selectFrom('tokens')
+      .selectAll()
+      .where('token', '=', tokenHash)
+      .executeTakeFirst();
+    if (row === undefined) return undefined;
+    const project = await this.db
+      .selectFrom('projects')
+      .selectAll()
+      .where('id', '=', row.project_id)
+      .executeTakeFirst();
+    return project === undefined ? undefined : { token: toToken(row), project: toProject(project) };
+  }
+
+  async addTokenUses(
+    uses: ReadonlyArray<{ tokenId: string; count: number; lastUsedAt: Date }>,
+  ): Promise<void> {
+    if (uses.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (const u of uses) {
+        await trx
+          .updateTable('tokens')
+          .set((eb) => ({
+            request_count: eb('request_count', '+', u.count).$castTo<number>(),
+            last_used_at: encodeDate(u.lastUsedAt),
+          }))
+          .where('id', '=', u.tokenId)
+          .execute();
+      }
+    });
+  }
+
   useToken(tokenHash: string, now: Date): Promise<TokenUse> {
     return useToken(this.db, tokenHash, now);
   }

@@ -3,7 +3,11 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { KyselyStore, type KyselyStoreOptions } from './kysely-store.js';
+import { toProject, toToken, type ProjectRow, type TokenRow } from './row-mappers.js';
 import type { Database } from './schema.js';
+import { encodeDate } from './stored-values.js';
+import type { Project, Token, TokenUse } from './store.js';
+import { diagnose } from './token-use.js';
 
 export interface SqliteStoreOptions extends KyselyStoreOptions {
   /** Database file (its directory is created), or `:memory:`. */
@@ -42,7 +46,60 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Kyse
     throw err;
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return Promise.resolve(new KyselyStore(db, storeOptions));
+  return Promise.resolve(new SqliteStore(db, database, storeOptions));
+}
+
+// The same statement as token-use.ts builds with kysely, prepared once: kysely re-builds and better-sqlite3
+// re-prepares a query on every call, ~250 µs against ~40 µs for this (measured on the request path).
+const USE_TOKEN_SQL = `UPDATE tokens SET request_count = request_count + 1, last_used_at = ?
+  WHERE token = ? AND is_active = 1 AND (expires_at IS NULL OR expires_at > ?)
+    AND (max_requests IS NULL OR max_requests <= 0 OR request_count < max_requests)
+    AND EXISTS (SELECT 1 FROM projects WHERE projects.id = tokens.project_id AND projects.is_active = 1)
+  RETURNING *`;
+
+/** The SQLite store, with the request-path statements prepared once. */
+export class SqliteStore extends KyselyStore {
+  private statements:
+    | { use: BetterSqlite3.Statement; project: BetterSqlite3.Statement; byHash: BetterSqlite3.Statement }
+    | undefined;
+
+  constructor(
+    db: Kysely<Database>,
+    private readonly database: BetterSqlite3.Database,
+    options: KyselyStoreOptions,
+  ) {
+    super(db, options);
+  }
+
+  /** Prepared lazily: the tables exist only once migrated. */
+  private get prepared(): NonNullable<SqliteStore['statements']> {
+    this.statements ??= {
+      use: this.database.prepare(USE_TOKEN_SQL),
+      project: this.database.prepare('SELECT * FROM projects WHERE id = ?'),
+      byHash: this.database.prepare('SELECT * FROM tokens WHERE token = ?'),
+    };
+    return this.statements;
+  }
+
+  override async useToken(tokenHash: string, now: Date): Promise<TokenUse> {
+    const at = encodeDate(now);
+    const row = this.prepared.use.get(at, tokenHash, at) as TokenRow | undefined;
+    if (row !== undefined) {
+      const project = this.prepared.project.get(row.project_id) as ProjectRow | undefined;
+      if (project === undefined) return { ok: false, reason: 'not_found' };
+      return { ok: true, token: toToken(row), project: toProject(project) };
+    }
+    // Refused: say why; if nothing is wrong any more (a concurrent reactivation), the general path retries.
+    const reason = await diagnose(this.db, tokenHash, now);
+    return reason ? { ok: false, reason } : super.useToken(tokenHash, now);
+  }
+
+  override async findTokenByHash(tokenHash: string): Promise<{ token: Token; project: Project } | undefined> {
+    const row = this.prepared.byHash.get(tokenHash) as TokenRow | undefined;
+    if (row === undefined) return undefined;
+    const project = this.prepared.project.get(row.project_id) as ProjectRow | undefined;
+    return project === undefined ? undefined : { token: toToken(row), project: toProject(project) };
+  }
 }
 
 function assertSqliteVersion(database: BetterSqlite3.Database): void {

@@ -141,6 +141,11 @@ export interface Store {
    */
   useToken(tokenHash: string, now: Date): Promise<TokenUse>;
 
+  /** Looks a token up by its stored hash, with its project, counting nothing: the request path's cache fill. */
+  findTokenByHash(tokenHash: string): Promise<{ token: Token; project: Project } | undefined>;
+  /** Adds counted uses in one batch: unlimited tokens are counted off the request path. */
+  addTokenUses(uses: ReadonlyArray<{ tokenId: string; count: number; lastUsedAt: Date }>): Promise<void>;
+
   appendAudit(events: readonly NewAuditEvent[]): Promise<void>;
   queryAudit(q: AuditQuery): Promise<Page<AuditEvent>>;
   getAudit(id: string): Promise<AuditEvent | undefined>;

@@ -77,7 +77,11 @@ function countUse(db: Kysely<Database>, tokenHash: string, at: string): Promise<
 }
 
 /** Why the UPDATE changed nothing, checked in the order the client is told: existence, revocation, expiry, … */
-async function diagnose(db: Kysely<Database>, tokenHash: string, now: Date): Promise<Refusal | undefined> {
+export async function diagnose(
+  db: Kysely<Database>,
+  tokenHash: string,
+  now: Date,
+): Promise<Refusal | undefined> {
   const row = await db
     .selectFrom('tokens')
     .leftJoin('projects', 'projects.id', 'tokens.project_id')

@@ -1,0 +1,101 @@
+import type { Project, Store, Token, TokenUse } from '../store/index.js';
+
+interface Entry {
+  token: Token;
+  project: Project;
+}
+
+export interface TokenGateOptions {
+  /** Most tokens kept in memory; the oldest is dropped beyond it. */
+  maxEntries?: number;
+  now?: () => Date;
+}
+
+/**
+ * Decides whether a token may make a request, on the request path.
+ *
+ * - Tokens with a `max_requests` quota go to the database every time: one atomic conditional UPDATE, so under any
+ *   concurrency, in any number of processes, exactly max_requests calls succeed.
+ * - Unlimited tokens are checked against an in-process copy (active, unexpired, project active) and their uses
+ *   are counted in memory and written in batches (`flushUses`), keeping the database off the request path.
+ * - Every management write in this process calls `invalidate()`, so a revocation or a deactivated project takes
+ *   effect on the very next request. (Several gateway processes over one database need a shared invalidation
+ *   signal; SQLite deployments are one process.)
+ */
+export class TokenGate {
+  private readonly cache = new Map<string, Entry>();
+  private readonly pendingUses = new Map<string, { count: number; lastUsedAt: Date }>();
+  private readonly maxEntries: number;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly store: Store,
+    opts: TokenGateOptions = {},
+  ) {
+    this.maxEntries = opts.maxEntries ?? 10_000;
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  async check(tokenHash: string): Promise<TokenUse> {
+    const now = this.now();
+    let entry = this.cache.get(tokenHash);
+    if (entry === undefined) {
+      entry = await this.store.findTokenByHash(tokenHash);
+      if (entry === undefined) return { ok: false, reason: 'not_found' };
+      if (!isLimited(entry.token)) this.remember(tokenHash, entry);
+    }
+    if (isLimited(entry.token)) return this.store.useToken(tokenHash, now);
+    const refusal = refusalOf(entry, now);
+    if (refusal) return { ok: false, reason: refusal };
+    this.countUse(entry.token.id, now);
+    return { ok: true, token: entry.token, project: entry.project };
+  }
+
+  /** Forgets every cached token (called after any management write). */
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  /** Writes the uses counted since the last flush; safe to call any time, including at shutdown. */
+  async flushUses(): Promise<void> {
+    if (this.pendingUses.size === 0) return;
+    const uses = [...this.pendingUses].map(([tokenId, u]) => ({ tokenId, ...u }));
+    this.pendingUses.clear();
+    try {
+      await this.store.addTokenUses(uses);
+    } catch (err) {
+      // Put them back so the next flush retries: a count is never silently dropped.
+      for (const u of uses) this.countUse(u.tokenId, u.lastUsedAt, u.count);
+      throw err;
+    }
+  }
+
+  private countUse(tokenId: string, at: Date, n = 1): void {
+    const u = this.pendingUses.get(tokenId);
+    if (u) {
+      u.count += n;
+      if (at > u.lastUsedAt) u.lastUsedAt = at;
+    } else {
+      this.pendingUses.set(tokenId, { count: n, lastUsedAt: at });
+    }
+  }
+
+  private remember(hash: string, entry: Entry): void {
+    if (this.cache.size >= this.maxEntries) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+    this.cache.set(hash, entry);
+  }
+}
+
+function isLimited(t: Token): boolean {
+  return t.maxRequests !== null && t.maxRequests > 0;
+}
+
+function refusalOf(e: Entry, now: Date): Extract<TokenUse, { ok: false }>['reason'] | undefined {
+  if (!e.token.isActive) return 'inactive';
+  if (e.token.expiresAt !== null && e.token.expiresAt <= now) return 'expired';
+  if (!e.project.isActive) return 'project_inactive';
+  return undefined;
+}

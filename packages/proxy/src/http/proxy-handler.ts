@@ -1,0 +1,330 @@
+import { randomUUID, type KeyObject } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  CoreErrors,
+  isJsonContentType,
+  monoNow,
+  readRawBody,
+  sendError,
+  type LlmopsError,
+} from '@llmops/core';
+import type { Dispatcher } from 'undici';
+import type { AuditWriter } from '../audit/audit-writer.js';
+import type { TokenGate } from '../auth/token-gate.js';
+import { decryptSecret, hashToken, isTokenFormat } from '../crypto/index.js';
+import { endpointAllowed, type ApiProvider } from '../providers/api-providers.js';
+import type { Project, TokenUse } from '../store/index.js';
+import { ProxyErrors } from './proxy-errors.js';
+import type { ProxyMetrics } from './proxy-metrics.js';
+import { RelayHandler, type RelayResult } from './relay-handler.js';
+import { upstreamHeaders } from './upstream-headers.js';
+
+export interface ProxyHandlerDeps {
+  provider: ApiProvider;
+  gate: TokenGate;
+  dispatcher: Dispatcher;
+  encryptionKey: KeyObject | undefined;
+  /** Global upstream base URL (UPSTREAM_URL), else the provider's. A project's own upstream_url wins over both. */
+  upstreamUrl: string | undefined;
+  maxBodyBytes: number;
+  firstByteTimeoutMs: number;
+  idleTimeoutMs: number;
+  audit: AuditWriter | undefined;
+  metrics: ProxyMetrics;
+  log: { error(obj: object, msg?: string): void };
+}
+
+/** What the gateway learned about the request, for the audit record and metrics. */
+interface Ctx {
+  t0: number;
+  requestId: string;
+  method: string;
+  path: string;
+  model: string;
+  streamed: boolean;
+  project: Project | undefined;
+  tokenId: string | undefined;
+}
+
+const REFUSALS: Record<Extract<TokenUse, { ok: false }>['reason'], () => LlmopsError> = {
+  not_found: () => ProxyErrors.error('token_not_found'),
+  inactive: () => ProxyErrors.error('token_inactive'),
+  expired: () => ProxyErrors.error('token_expired'),
+  quota_exceeded: () => ProxyErrors.error('rate_limit_exceeded'),
+  project_inactive: () => ProxyErrors.error('project_inactive'),
+};
+
+/**
+ * The /v1 request path, on raw node:http: checks, token, one upstream request through a pooled undici
+ * dispatcher, the answer relayed as it arrives, and an audit record plus metrics when it ends. Nothing here logs
+ * per request or per chunk, and only quota-limited tokens touch the database.
+ */
+export class ProxyHandler {
+  private readonly keyCache = new Map<string, string>();
+  private inFlight = 0;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(private readonly d: ProxyHandlerDeps) {}
+
+  get active(): number {
+    return this.inFlight;
+  }
+
+  /** Resolves when no request is in flight. */
+  idle(): Promise<void> {
+    return this.inFlight === 0 ? Promise.resolve() : new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const ctx: Ctx = {
+      t0: monoNow(),
+      requestId: headerOf(req, 'x-request-id') ?? randomUUID(),
+      method: req.method ?? 'GET',
+      path: q < 0 ? url : url.slice(0, q),
+      model: 'unknown',
+      streamed: false,
+      project: undefined,
+      tokenId: undefined,
+    };
+    this.inFlight++;
+    this.run(req, res, ctx, url.slice(ctx.path.length)).catch((err: unknown) => this.fail(res, ctx, err));
+  }
+
+  private async run(req: IncomingMessage, res: ServerResponse, ctx: Ctx, query: string): Promise<void> {
+    const p = this.d.provider;
+    if (!p.allowedMethods.has(ctx.method))
+      throw ProxyErrors.error('method_not_allowed', { method: ctx.method });
+    if (!endpointAllowed(p, ctx.path)) throw ProxyErrors.error('endpoint_not_found', { path: ctx.path });
+    const origin = headerOf(req, 'origin');
+    if (origin !== undefined && p.allowedOrigins.length > 0 && !p.allowedOrigins.includes(origin)) {
+      throw ProxyErrors.error('origin_not_allowed');
+    }
+    if (ctx.method === 'OPTIONS') return this.preflight(req, res, ctx);
+    const use = await this.d.gate.check(tokenHashOf(req));
+    if (!use.ok) throw REFUSALS[use.reason]();
+    ctx.project = use.project;
+    ctx.tokenId = use.token.id;
+    const body = await this.body(req, ctx);
+    this.dispatch(req, res, ctx, query, body, use.project);
+  }
+
+  /** Reads the body; a JSON body is parsed for the model, the stream flag and the parameter whitelist. */
+  private async body(
+    req: IncomingMessage,
+    ctx: Ctx,
+  ): Promise<{ bytes: Buffer | undefined; stripUsage: boolean }> {
+    if (ctx.method === 'GET' || ctx.method === 'HEAD') return { bytes: undefined, stripUsage: false };
+    const bytes = await readRawBody(req, this.d.maxBodyBytes);
+    if (!isJsonContentType(req.headers['content-type']) || bytes.length === 0)
+      return { bytes, stripUsage: false };
+    let json: Record<string, unknown>;
+    try {
+      json = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+    } catch (err) {
+      throw CoreErrors.error('invalid_json', undefined, { cause: err });
+    }
+    if (typeof json !== 'object' || json === null) return { bytes, stripUsage: false };
+    if (typeof json['model'] === 'string') ctx.model = json['model'];
+    this.checkParams(json);
+    ctx.streamed = json['stream'] === true;
+    if (!ctx.streamed || !(ctx.path.endsWith('/chat/completions') || ctx.path.endsWith('/completions'))) {
+      return { bytes, stripUsage: false };
+    }
+    const opts = json['stream_options'];
+    if (
+      typeof opts === 'object' &&
+      opts !== null &&
+      (opts as { include_usage?: unknown }).include_usage === true
+    ) {
+      return { bytes, stripUsage: false };
+    }
+    // Ask upstream for usage so the audit has token counts; the extra chunk is removed on the way back.
+    json['stream_options'] = {
+      ...(typeof opts === 'object' && opts !== null ? opts : {}),
+      include_usage: true,
+    };
+    return { bytes: Buffer.from(JSON.stringify(json)), stripUsage: true };
+  }
+
+  private checkParams(json: Record<string, unknown>): void {
+    for (const [param, patterns] of this.d.provider.paramWhitelist) {
+      const v = json[param];
+      if (v === undefined) continue;
+      const text = String(v);
+      if (!patterns.some((re) => re.test(text))) {
+        const allowed = (this.d.provider.paramPatterns.get(param) ?? []).join(' ');
+        throw ProxyErrors.error('param_not_allowed', { param, value: text, allowed }, { param });
+      }
+    }
+  }
+
+  private dispatch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: Ctx,
+    query: string,
+    body: { bytes: Buffer | undefined; stripUsage: boolean },
+    project: Project,
+  ): void {
+    const base = new URL(project.upstreamUrl ?? this.d.upstreamUrl ?? this.d.provider.baseUrl);
+    const basePath = base.pathname.endsWith('/') ? base.pathname.slice(0, -1) : base.pathname;
+    const headers = upstreamHeaders(req.headers, this.upstreamKey(project), ctx.requestId);
+    const tDispatch = monoNow();
+    const relay = new RelayHandler(
+      res,
+      ctx.requestId,
+      body.stripUsage,
+      (err) => this.fail(res, ctx, upstreamError(err)),
+      (r) => this.finish(ctx, r, tDispatch),
+    );
+    this.d.dispatcher.dispatch(
+      {
+        origin: base.origin,
+        path: basePath + ctx.path + query,
+        method: ctx.method as Dispatcher.HttpMethod,
+        headers,
+        body: body.bytes,
+        headersTimeout: this.d.firstByteTimeoutMs,
+        bodyTimeout: this.d.idleTimeoutMs,
+      },
+      relay,
+    );
+  }
+
+  /** The project's upstream key in clear, decrypted once per stored value (a key change is a new cache entry). */
+  private upstreamKey(project: Project): string {
+    const stored = project.apiKeyStored;
+    let key = this.keyCache.get(stored);
+    if (key === undefined) {
+      try {
+        key = this.d.encryptionKey ? decryptSecret(stored, this.d.encryptionKey) : stored;
+      } catch (err) {
+        throw ProxyErrors.error('upstream_auth_error', undefined, { cause: err });
+      }
+      if (stored.startsWith('enc:') && !this.d.encryptionKey) throw ProxyErrors.error('upstream_auth_error');
+      if (this.keyCache.size > 10_000) this.keyCache.clear();
+      this.keyCache.set(stored, key);
+    }
+    return key;
+  }
+
+  private preflight(req: IncomingMessage, res: ServerResponse, ctx: Ctx): void {
+    const origin = headerOf(req, 'origin');
+    const headers: Record<string, string> = { 'x-request-id': ctx.requestId };
+    if (origin !== undefined) {
+      headers['access-control-allow-origin'] = origin;
+      headers['vary'] = 'Origin';
+      headers['access-control-allow-methods'] = [...this.d.provider.allowedMethods].join(', ');
+      headers['access-control-allow-headers'] =
+        headerOf(req, 'access-control-request-headers') ?? 'Authorization, Content-Type';
+      headers['access-control-max-age'] = '86400';
+    }
+    res.writeHead(204, headers);
+    res.end();
+    this.done();
+  }
+
+  private fail(res: ServerResponse, ctx: Ctx, err: unknown): void {
+    const status = sendError(res, err);
+    if (status >= 500 && !(err instanceof Error && 'code' in err))
+      this.d.log.error({ err, requestId: ctx.requestId }, 'proxy request failed');
+    this.record(ctx, status, null, null, null, monoNow() - ctx.t0, errorCode(err));
+    this.done();
+  }
+
+  private finish(ctx: Ctx, r: RelayResult, tDispatch: number): void {
+    if (r.error !== null && r.status === 0) return; // answered (and recorded) by fail()
+    const overhead = tDispatch - ctx.t0 + (r.tHeaders > 0 ? monoNow() - r.tEnd : 0);
+    const status = r.clientAborted ? 499 : r.status;
+    this.record(
+      ctx,
+      status,
+      (r.tEnd - tDispatch) / 1000,
+      r.tFirstToken === null ? null : (r.tFirstToken - tDispatch) / 1000,
+      r,
+      overhead,
+      r.error?.message ?? null,
+    );
+    this.done();
+  }
+
+  private record(
+    ctx: Ctx,
+    status: number,
+    upstreamS: number | null,
+    ttftS: number | null,
+    r: RelayResult | null,
+    overheadMs: number,
+    reason: string | null,
+  ): void {
+    const project = ctx.project?.id ?? 'none';
+    this.d.metrics.observe({
+      project,
+      model: ctx.model,
+      status,
+      upstreamSeconds: upstreamS,
+      ttftSeconds: ttftS,
+      overheadSeconds: overheadMs / 1000,
+      promptTokens: r?.promptTokens ?? null,
+      completionTokens: r?.completionTokens ?? null,
+    });
+    this.d.audit?.push({
+      timestamp: new Date(),
+      action: 'proxy_request',
+      actor: 'proxy',
+      outcome: status === 0 || status >= 500 ? 'error' : status >= 400 ? 'failure' : 'success',
+      projectId: ctx.project?.id ?? null,
+      requestId: ctx.requestId,
+      correlationId: null,
+      clientIp: null,
+      method: ctx.method,
+      path: ctx.path,
+      userAgent: null,
+      reason,
+      tokenId: ctx.tokenId ?? null,
+      metadata: {
+        model: ctx.model,
+        status,
+        stream: ctx.streamed,
+        latency_ms: upstreamS === null ? null : Math.round(upstreamS * 1e6) / 1e3,
+        ttft_ms: ttftS === null ? null : Math.round(ttftS * 1e6) / 1e3,
+        prompt_tokens: r?.promptTokens ?? null,
+        completion_tokens: r?.completionTokens ?? null,
+      },
+    });
+  }
+
+  private done(): void {
+    this.inFlight--;
+    if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+  }
+}
+
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function tokenHashOf(req: IncomingMessage): string {
+  const auth = req.headers.authorization;
+  if (auth === undefined || auth.length < 8 || auth.slice(0, 7).toLowerCase() !== 'bearer ')
+    throw ProxyErrors.error('missing_token');
+  const token = auth.slice(7).trim();
+  if (!isTokenFormat(token)) throw ProxyErrors.error('invalid_token');
+  return hashToken(token);
+}
+
+function upstreamError(err: Error): LlmopsError {
+  const code = (err as { code?: string }).code;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
+    return ProxyErrors.error('upstream_timeout', undefined, { cause: err });
+  return ProxyErrors.error('upstream_unreachable', undefined, { cause: err });
+}
+
+function errorCode(err: unknown): string {
+  return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string'
+    ? (err as { code: string }).code
+    : 'internal_error';
+}

@@ -1,0 +1,123 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160];
+const OVERHEAD_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05];
+
+export type StatusClass = '2xx' | '3xx' | '4xx' | '5xx' | 'aborted';
+
+export function statusClass(status: number): StatusClass {
+  if (status === 0) return 'aborted';
+  return `${Math.min(5, Math.max(2, Math.floor(status / 100)))}xx` as StatusClass;
+}
+
+/**
+ * The gateway's Prometheus metrics (`llmops_proxy_*`, labelled by project id, model and status class) plus the
+ * original's unlabelled `llm_proxy_*` counters, so its dashboards keep working.
+ */
+export class ProxyMetrics {
+  readonly registry = new Registry();
+  readonly startedAt = Date.now();
+  requestCount = 0;
+  errorCount = 0;
+  private readonly requests: Counter<'project' | 'model' | 'status_class'>;
+  private readonly upstreamLatency: Histogram<'model'>;
+  private readonly ttft: Histogram<'model'>;
+  private readonly overhead: Histogram;
+  private readonly tokens: Counter<'project' | 'model' | 'type'>;
+  private readonly legacyRequests: Counter;
+  private readonly legacyErrors: Counter;
+
+  constructor() {
+    const registers = [this.registry];
+    this.requests = new Counter({
+      name: 'llmops_proxy_requests_total',
+      help: 'Requests through the gateway.',
+      labelNames: ['project', 'model', 'status_class'],
+      registers,
+    });
+    this.upstreamLatency = new Histogram({
+      name: 'llmops_proxy_upstream_latency_seconds',
+      help: 'Upstream request sent → last byte.',
+      labelNames: ['model'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.ttft = new Histogram({
+      name: 'llmops_proxy_ttft_seconds',
+      help: 'Upstream request sent → first token (streams).',
+      labelNames: ['model'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.overhead = new Histogram({
+      name: 'llmops_proxy_overhead_seconds',
+      help: 'Time spent in the gateway itself (before dispatch and relaying headers).',
+      buckets: OVERHEAD_BUCKETS,
+      registers,
+    });
+    this.tokens = new Counter({
+      name: 'llmops_proxy_tokens_total',
+      help: 'Tokens reported by upstream usage.',
+      labelNames: ['project', 'model', 'type'],
+      registers,
+    });
+    this.legacyRequests = new Counter({
+      name: 'llm_proxy_requests_total',
+      help: 'Requests proxied (compatible with llm-proxy).',
+      registers,
+    });
+    this.legacyErrors = new Counter({
+      name: 'llm_proxy_errors_total',
+      help: 'Requests answered with an error status (compatible with llm-proxy).',
+      registers,
+    });
+    const startedAt = this.startedAt;
+    new Gauge({
+      name: 'llm_proxy_uptime_seconds',
+      help: 'Seconds since start.',
+      registers,
+      collect() {
+        this.set((Date.now() - startedAt) / 1000);
+      },
+    });
+  }
+
+  observe(r: {
+    project: string;
+    model: string;
+    status: number;
+    upstreamSeconds: number | null;
+    ttftSeconds: number | null;
+    overheadSeconds: number;
+    promptTokens: number | null;
+    completionTokens: number | null;
+  }): void {
+    this.requestCount++;
+    this.legacyRequests.inc();
+    if (r.status === 0 || r.status >= 400) {
+      this.errorCount++;
+      this.legacyErrors.inc();
+    }
+    this.requests.inc({ project: r.project, model: r.model, status_class: statusClass(r.status) });
+    if (r.upstreamSeconds !== null) this.upstreamLatency.observe({ model: r.model }, r.upstreamSeconds);
+    if (r.ttftSeconds !== null) this.ttft.observe({ model: r.model }, r.ttftSeconds);
+    this.overhead.observe(r.overheadSeconds);
+    if (r.promptTokens !== null)
+      this.tokens.inc({ project: r.project, model: r.model, type: 'prompt' }, r.promptTokens);
+    if (r.completionTokens !== null)
+      this.tokens.inc({ project: r.project, model: r.model, type: 'completion' }, r.completionTokens);
+  }
+
+  /** The original's JSON /metrics. */
+  json(): Record<string, number> {
+    return {
+      uptime_seconds: (Date.now() - this.startedAt) / 1000,
+      request_count: this.requestCount,
+      error_count: this.errorCount,
+      cache_hits: 0,
+      cache_misses: 0,
+      cache_bypass: 0,
+      cache_stores: 0,
+    };
+  }
+}

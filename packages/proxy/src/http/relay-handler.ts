@@ -1,0 +1,191 @@
+import type { ServerResponse } from 'node:http';
+import { monoNow, SseParser, sseEvent, StreamObserver, type SseEvent } from '@llmops/core';
+import type { Dispatcher } from 'undici';
+
+/** Response headers that describe one hop, not the message: never relayed. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-authenticate',
+  'proxy-connection',
+]);
+/** Largest JSON answer kept to read its `usage` (the bytes are relayed regardless). */
+const USAGE_SCAN_LIMIT = 4 * 1024 * 1024;
+
+export interface RelayResult {
+  status: number;
+  /** Monotonic: upstream headers, first token (streams), last byte. */
+  tHeaders: number;
+  tFirstToken: number | null;
+  tEnd: number;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  streamed: boolean;
+  /** Set when the upstream failed before answering (the client got a gateway error) or mid-way (connection cut). */
+  error: Error | null;
+  clientAborted: boolean;
+}
+
+/**
+ * Relays an upstream response to the client as it arrives: status and headers at once, SSE events one by one
+ * (nothing is held back), JSON bytes untouched. Along the way it reads what the audit and metrics need — first
+ * token time and `usage` — and, when the gateway itself asked for `include_usage`, drops that extra final chunk
+ * so the client gets exactly what it asked for.
+ */
+export class RelayHandler implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined;
+  private parser: SseParser | undefined;
+  private observer: StreamObserver | undefined;
+  private jsonChunks: Buffer[] | undefined;
+  private jsonBytes = 0;
+  private done = false;
+  readonly result: RelayResult = {
+    status: 0,
+    tHeaders: 0,
+    tFirstToken: null,
+    tEnd: 0,
+    promptTokens: null,
+    completionTokens: null,
+    streamed: false,
+    error: null,
+    clientAborted: false,
+  };
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly requestId: string,
+    /** The gateway added `stream_options.include_usage`: the usage-only chunk is the gateway's, not the client's. */
+    private readonly stripUsageChunk: boolean,
+    /** Answers a failure that happened before any byte was relayed (in the OpenAI envelope). */
+    private readonly failEarly: (err: Error) => void,
+    private readonly onFinish: (r: RelayResult) => void,
+  ) {
+    res.once('close', () => {
+      if (!this.done) {
+        this.result.clientAborted = true;
+        this.controller?.abort(new Error('client disconnected'));
+      }
+    });
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+  }
+
+  onResponseStart(
+    _c: Dispatcher.DispatchController,
+    status: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
+    const r = this.result;
+    r.status = status;
+    r.tHeaders = monoNow();
+    const out: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
+    const ctype = String(headers['content-type'] ?? '');
+    if (ctype.includes('text/event-stream')) {
+      r.streamed = true;
+      this.observer = new StreamObserver(r.tHeaders, false);
+      this.parser = new SseParser((ev) => this.onEvent(ev));
+      // The body is rewritten event by event, so the upstream length no longer applies.
+      delete out['content-length'];
+    } else if (ctype.includes('json') && status < 400) {
+      this.jsonChunks = [];
+    }
+    out['x-request-id'] = this.requestId;
+    this.res.writeHead(status, out);
+    if (r.streamed) this.res.flushHeaders();
+  }
+
+  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.parser) {
+      this.parser.push(chunk);
+      if (!this.stripUsageChunk) this.write(chunk);
+      return;
+    }
+    if (this.jsonChunks && this.jsonBytes < USAGE_SCAN_LIMIT) {
+      this.jsonChunks.push(chunk);
+      this.jsonBytes += chunk.length;
+    }
+    this.write(chunk);
+  }
+
+  private onEvent(ev: SseEvent): void {
+    const obs = this.observer as StreamObserver;
+    const now = monoNow();
+    try {
+      obs.onEvent(ev, now);
+    } catch {
+      // Not ours to judge: a malformed or error event is relayed as the upstream sent it.
+    }
+    if (this.result.tFirstToken === null && obs.m.ttft !== null) this.result.tFirstToken = now;
+    if (this.stripUsageChunk && !isUsageOnlyChunk(ev))
+      this.write(sseEvent({ data: ev.data, event: ev.event === 'message' ? undefined : ev.event }));
+  }
+
+  private write(data: Buffer | string): void {
+    if (!this.res.write(data)) {
+      this.controller?.pause();
+      this.res.once('drain', () => this.controller?.resume());
+    }
+  }
+
+  onResponseEnd(): void {
+    this.parser?.end();
+    this.finish(null);
+    this.res.end();
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    if (!this.res.headersSent && !this.result.clientAborted) this.failEarly(err);
+    else if (!this.res.writableEnded) this.res.destroy();
+    this.finish(err);
+  }
+
+  private finish(err: Error | null): void {
+    if (this.done) return;
+    this.done = true;
+    const r = this.result;
+    r.tEnd = monoNow();
+    r.error = err;
+    if (this.observer) {
+      const m = this.observer.finish();
+      if (m.promptTokenSource === 'usage') r.promptTokens = m.promptTokens;
+      if (m.outputTokenSource === 'usage') r.completionTokens = m.outputTokens;
+    } else if (this.jsonChunks && err === null) {
+      readJsonUsage(Buffer.concat(this.jsonChunks), r);
+    }
+    this.onFinish(r);
+  }
+}
+
+/** The chunk `include_usage` adds at the end: no choices, a usage object. */
+function isUsageOnlyChunk(ev: SseEvent): boolean {
+  if (ev.data.indexOf('"usage"') < 0 || ev.data === '[DONE]') return false;
+  try {
+    const c = JSON.parse(ev.data) as { choices?: unknown[]; usage?: unknown };
+    return (
+      Array.isArray(c.choices) && c.choices.length === 0 && typeof c.usage === 'object' && c.usage !== null
+    );
+  } catch {
+    return false;
+  }
+}
+
+function readJsonUsage(body: Buffer, r: RelayResult): void {
+  try {
+    const u = (
+      JSON.parse(body.toString('utf8')) as {
+        usage?: { prompt_tokens?: unknown; completion_tokens?: unknown };
+      }
+    ).usage;
+    if (typeof u?.prompt_tokens === 'number') r.promptTokens = u.prompt_tokens;
+    if (typeof u?.completion_tokens === 'number') r.completionTokens = u.completion_tokens;
+  } catch {
+    // A body that is not JSON has no usage to read; it was relayed as is.
+  }
+}

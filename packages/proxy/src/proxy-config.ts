@@ -1,0 +1,120 @@
+import { defineConfig, opt } from '@llmops/core';
+
+/**
+ * `llmops proxy` (alias `server`). Environment variables are the original llm-proxy's, so switching is a change
+ * of image; flags and a `--config` file work as for every llmops command.
+ */
+export const proxyConfig = defineConfig({
+  listenAddr: opt.listen({
+    env: 'LISTEN_ADDR',
+    default: { host: '0.0.0.0', port: 8080 },
+    description: 'Address to listen on, Go style (`:8080` = every interface), as the original.',
+  }),
+  host: opt.host({ env: 'PROXY_HOST', description: 'Overrides the host of LISTEN_ADDR.' }),
+  port: opt.port({
+    env: 'PROXY_PORT',
+    description: 'Overrides the port of LISTEN_ADDR (0 picks a free one).',
+  }),
+  managementToken: opt.secret({
+    env: 'MANAGEMENT_TOKEN',
+    required: true,
+    minLength: 8,
+    description: 'Bearer token of the management API (/manage/*).',
+  }),
+  dbDriver: opt.enum(['sqlite', 'postgres', 'mysql'], {
+    env: 'DB_DRIVER',
+    default: 'sqlite',
+    description: 'Database: sqlite (embedded); postgres and mysql are not available yet.',
+  }),
+  databasePath: opt.string({
+    env: 'DATABASE_PATH',
+    default: './data/llm-proxy.db',
+    description: 'SQLite database file (`:memory:` for a throwaway one).',
+  }),
+  databaseUrl: opt.secret({
+    env: 'DATABASE_URL',
+    description: 'PostgreSQL/MySQL DSN (not used with sqlite).',
+  }),
+  apiConfigPath: opt.string({
+    env: 'API_CONFIG_PATH',
+    default: './config/api_providers.yaml',
+    description:
+      "The original's api_providers.yaml (allowed endpoints, methods, models, origins, timeouts). A missing default file means built-in OpenAI-compatible defaults.",
+  }),
+  defaultApiProvider: opt.string({
+    env: 'DEFAULT_API_PROVIDER',
+    default: 'openai',
+    description: 'Provider of api_providers.yaml to serve.',
+  }),
+  openaiApiUrl: opt.url({
+    env: 'OPENAI_API_URL',
+    default: 'https://api.openai.com',
+    description: 'Upstream base URL when no api_providers.yaml is loaded.',
+  }),
+  upstreamUrl: opt.url({
+    env: 'UPSTREAM_URL',
+    description:
+      "Global upstream base URL, overriding the provider's base_url (a project's own upstream_url still wins).",
+  }),
+  encryptionKey: opt.secret({
+    env: 'ENCRYPTION_KEY',
+    description: 'Base64 of 32 bytes: upstream keys are stored AES-256-GCM encrypted (`enc:v1:`).',
+  }),
+  requireEncryptionKey: opt.boolean({
+    env: 'REQUIRE_ENCRYPTION_KEY',
+    default: false,
+    description: 'Refuse to start without ENCRYPTION_KEY.',
+  }),
+  requestTimeout: opt.duration({
+    env: 'REQUEST_TIMEOUT',
+    default: 30_000,
+    min: 1,
+    description:
+      'Upstream time to response headers (unlike the original, it does not cut streams: see upstreamIdleTimeout).',
+  }),
+  upstreamIdleTimeout: opt.duration({
+    env: 'UPSTREAM_IDLE_TIMEOUT',
+    default: 120_000,
+    min: 1,
+    description: 'Longest silence inside an upstream response before it is abandoned.',
+  }),
+  maxRequestSize: opt.int({
+    env: 'MAX_REQUEST_SIZE',
+    default: 10 * 1024 * 1024,
+    min: 1024,
+    description: 'Largest request body in bytes (413 beyond).',
+  }),
+  auditEnabled: opt.boolean({
+    env: 'AUDIT_ENABLED',
+    default: true,
+    description: 'Write every management action and proxied request to the audit log (database).',
+  }),
+  auditFlushInterval: opt.duration({
+    env: 'AUDIT_FLUSH_INTERVAL',
+    default: 1000,
+    min: 10,
+    description: 'How often batched audit records and token use counts are written.',
+  }),
+  enableMetrics: opt.boolean({
+    env: 'ENABLE_METRICS',
+    default: true,
+    description: 'Serve METRICS_PATH (JSON) and METRICS_PATH/prometheus.',
+  }),
+  metricsPath: opt.string({
+    env: 'METRICS_PATH',
+    default: '/metrics',
+    pattern: /^\/[A-Za-z0-9/_-]*$/,
+    patternHint: 'an absolute path such as /metrics',
+    description: 'Path of the metrics endpoints.',
+  }),
+  shutdownGrace: opt.duration({
+    env: 'SHUTDOWN_GRACE',
+    default: 30_000,
+    description: 'On SIGTERM: how long in-flight requests (streams included) may finish before they are cut.',
+  }),
+  logLevel: opt.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    env: 'LOG_LEVEL',
+    default: 'info',
+    description: 'Log level.',
+  }),
+});
