@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, request } from 'undici';
 import {
   clientPortsOf,
@@ -297,10 +298,10 @@ async function main() {
     for (const name of ALL_TARGETS.filter((n) => TARGETS.includes(n)))
       targets.push(await startTarget(name, sim, dir, servers));
     for (const t of targets) for (const s of SCENARIOS) await checkTarget(t, s);
-    const idle = Object.fromEntries(targets.map((t) => [t.name, rssBytes(t.pid)]));
+    await sleep(1000); // let start-up garbage be collected before the idle RSS is read
     const results = {};
     for (const s of SCENARIOS) results[s.key] = await measureScenario(s, targets, sim, simPort);
-    report(results, targets, idle, (await clientPortsOf(simPort)) !== null);
+    report(results, targets, (await clientPortsOf(simPort)) !== null);
   } finally {
     for (const srv of servers.reverse()) await srv.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -324,7 +325,7 @@ function summarize(r) {
   };
 }
 
-function report(results, targets, idle, haveSs) {
+function report(results, targets, haveSs) {
   const byName = Object.fromEntries(targets.map((t) => [t.name, t]));
   console.log(
     `\nbench:proxy — zero-delay simulator upstream; throughput: ${CONNECTIONS} connections, ${SECONDS}s × ${ROUNDS} ` +
@@ -419,11 +420,12 @@ function report(results, targets, idle, haveSs) {
   }
   // RSS is flat when it does not keep growing with requests: after the first load run the process has reached its
   // working size; everything after (all rounds, both scenarios, the probes) must stay within 10% of that.
+  const idle = sum[SCENARIOS[0].key].llmops.rssBefore;
   const first = sum[SCENARIOS[0].key].llmops.runs[0].rss;
   const last = sum[SCENARIOS.at(-1).key].llmops.rssAfterProbe;
   const peak = Math.max(...SCENARIOS.flatMap((s) => sum[s.key].llmops.runs.map((r) => r.rss)), last);
   console.log(
-    `- RSS: idle ${fmt(idle.llmops / MB)} MB → ${fmt(first / MB)} MB after the first load run → ${fmt(last / MB)} MB ` +
+    `- RSS: idle ${fmt(idle / MB)} MB → ${fmt(first / MB)} MB after the first load run → ${fmt(last / MB)} MB ` +
       `at the end (peak ${fmt(peak / MB)} MB); growth after the first run ${signed(((last - first) / first) * 100, 0)}% ` +
       `(flat, ≤ 10%: ${verdict(peak <= first * 1.1)})`,
   );

@@ -1,7 +1,14 @@
 import type { KeyObject } from 'node:crypto';
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
-import { CoreErrors, sendError, toErrorResponse, type Config, type Logger } from '@llmops/core';
+import {
+  CoreErrors,
+  describeConfig,
+  sendError,
+  toErrorResponse,
+  type Config,
+  type Logger,
+} from '@llmops/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Agent } from 'undici';
 import { AuditWriter } from './audit/audit-writer.js';
@@ -12,7 +19,7 @@ import { ProxyHandler } from './http/proxy-handler.js';
 import { ProxyMetrics } from './http/proxy-metrics.js';
 import { registerManagementApi } from './manage/index.js';
 import { builtInProvider, loadApiProvider, type ApiProvider } from './providers/api-providers.js';
-import type { proxyConfig } from './proxy-config.js';
+import { proxyConfig } from './proxy-config.js';
 import { openSqliteStore, type Store } from './store/index.js';
 
 export type ProxyConfig = Config<typeof proxyConfig>;
@@ -118,6 +125,7 @@ export async function startProxy(config: ProxyConfig, log: Logger): Promise<Runn
   const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
   const shownHost =
     host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  log.info({ config: describeConfig(proxyConfig, config), provider: provider.name, port }, 'proxy started');
   return {
     url: `http://${shownHost}:${port}`,
     port,

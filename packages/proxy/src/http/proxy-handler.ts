@@ -7,6 +7,7 @@ import {
   readRawBody,
   sendError,
   type LlmopsError,
+  type Logger,
 } from '@llmops/core';
 import type { Dispatcher } from 'undici';
 import type { AuditWriter } from '../audit/audit-writer.js';
@@ -31,7 +32,7 @@ export interface ProxyHandlerDeps {
   idleTimeoutMs: number;
   audit: AuditWriter | undefined;
   metrics: ProxyMetrics;
-  log: { error(obj: object, msg?: string): void };
+  log: Logger;
 }
 
 /** What the gateway learned about the request, for the audit record and metrics. */
@@ -61,10 +62,16 @@ const REFUSALS: Record<Extract<TokenUse, { ok: false }>['reason'], () => LlmopsE
  */
 export class ProxyHandler {
   private readonly keyCache = new Map<string, string>();
+  /** Checked once: per-request log lines exist only at debug/trace level. */
+  private readonly debug: boolean;
+  private readonly trace: boolean;
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
 
-  constructor(private readonly d: ProxyHandlerDeps) {}
+  constructor(private readonly d: ProxyHandlerDeps) {
+    this.debug = d.log.isLevelEnabled('debug');
+    this.trace = d.log.isLevelEnabled('trace');
+  }
 
   get active(): number {
     return this.inFlight;
@@ -89,6 +96,12 @@ export class ProxyHandler {
       tokenId: undefined,
     };
     this.inFlight++;
+    // The logger redacts credentials (Authorization and friends); headers are only logged at trace level.
+    if (this.trace)
+      this.d.log.trace(
+        { requestId: ctx.requestId, method: ctx.method, url, headers: req.headers },
+        'proxy request received',
+      );
     this.run(req, res, ctx, url.slice(ctx.path.length)).catch((err: unknown) => this.fail(res, ctx, err));
   }
 
@@ -260,6 +273,21 @@ export class ProxyHandler {
     reason: string | null,
   ): void {
     const project = ctx.project?.id ?? 'none';
+    if (this.debug) {
+      this.d.log.debug(
+        {
+          requestId: ctx.requestId,
+          method: ctx.method,
+          path: ctx.path,
+          status,
+          project,
+          tokenId: ctx.tokenId,
+          model: ctx.model,
+          reason,
+        },
+        'proxy request done',
+      );
+    }
     this.d.metrics.observe({
       project,
       model: ctx.model,
