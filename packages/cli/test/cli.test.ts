@@ -84,16 +84,34 @@ describe('server commands', () => {
     expect(await s.stop()).toBe(0);
   });
 
-  it('llmops start serves the stack and prints ready-to-paste examples', async () => {
-    const s = await spawnServer(['start', '--sim-port', '0']);
+  it('llmops start serves simulator and gateway, with a demo token that works and survives a restart', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'llmops-start-'));
+    const start = () =>
+      spawnServer(['start', '--sim-port', '0', '--proxy-port', '0', '--data-dir', dataDir], {}, 30_000);
     try {
+      let s = await start();
       const out = s.output();
-      expect(out).toMatch(/curl -sN http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions/);
-      expect(out).toMatch(/new OpenAI\(\{ baseURL: 'http:\/\/127\.0\.0\.1:\d+\/v1'/);
-      const models = (await (await fetch(`${s.url}/v1/models`)).json()) as { data: Array<{ id: string }> };
-      expect(models.data.map((m) => m.id)).toContain('llm-prod');
-    } finally {
+      const token = /Demo token \(project "demo"\):\s+(sk-\S+)/.exec(out)?.[1] as string;
+      expect(token).toMatch(/^sk-[A-Za-z0-9_-]{22}$/);
+      const gateway = /Gateway:\s+(http:\/\/\S+)/.exec(out)?.[1] as string;
+      expect(out).toContain(`curl -sN ${gateway}/v1/chat/completions`);
+      expect(out).toContain(`new OpenAI({ baseURL: '${gateway}/v1', apiKey: '${token}' })`);
+      const r = await fetch(`${gateway}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'llm-prod',
+          max_tokens: 4,
+          messages: [{ role: 'user', content: 'Hello!' }],
+        }),
+      });
+      expect(r.status).toBe(200);
       expect(await s.stop()).toBe(0);
+      s = await start();
+      expect(s.output()).toContain(token);
+      expect(await s.stop()).toBe(0);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -1,6 +1,9 @@
-import { defineConfig, loadConfig, opt } from '@llmops/core';
+import { resolve } from 'node:path';
+import { createLogger, defineConfig, loadConfig, opt } from '@llmops/core';
+import { proxyConfig, startProxy } from '@llmops/proxy';
 import { simLlmConfig, startSimLlm } from '@llmops/sim';
 import { defineCommand } from '../command.js';
+import { ensureDemoToken, localSecret, newManagementToken } from '../demo-bootstrap.js';
 import { quickstartText } from '../quickstart.js';
 
 export const startConfig = defineConfig({
@@ -14,21 +17,62 @@ export const startConfig = defineConfig({
     default: 8000,
     description: 'Port of the simulated upstream (0 picks a free one).',
   }),
+  proxyPort: opt.port({
+    env: 'LLMOPS_PROXY_PORT',
+    default: 8080,
+    description: 'Port of the gateway (0 picks a free one).',
+  }),
+  dataDir: opt.string({
+    env: 'LLMOPS_DATA_DIR',
+    default: './data',
+    description: "The local stack's SQLite database and generated credentials.",
+  }),
 });
 
 /** `npm start`: the whole local stack on embedded defaults. */
 export const startCommand = defineCommand({
   path: ['start'],
-  summary: 'Run the whole local stack on embedded defaults (simulated upstream, no external services).',
+  summary:
+    'Run the whole local stack on embedded defaults: simulated upstream and gateway (SQLite), with a demo token.',
   config: startConfig,
   async run(config, ctx) {
+    const dataDir = resolve(config.dataDir);
     // The simulator still honours its own SIM_* variables (SIM_FAULTS, SIM_SEED, …); host and port come from here.
-    const simConfig = loadConfig(simLlmConfig, {
-      env: process.env,
-      flags: { host: config.host, port: config.simPort },
-    });
-    const sim = await startSimLlm(simConfig);
-    ctx.out(quickstartText({ simUrl: sim.url, model: 'llm-prod' }));
-    return sim;
+    const sim = await startSimLlm(
+      loadConfig(simLlmConfig, { env: process.env, flags: { host: config.host, port: config.simPort } }),
+    );
+    const managementToken =
+      process.env['MANAGEMENT_TOKEN'] || localSecret(dataDir, 'management-token', newManagementToken);
+    const proxy = await startProxy(
+      loadConfig(proxyConfig, {
+        env: process.env,
+        flags: {
+          host: config.host,
+          port: config.proxyPort,
+          managementToken,
+          openaiApiUrl: sim.url,
+          databasePath: resolve(dataDir, 'llm-proxy.db'),
+          logLevel: 'warn',
+        },
+      }),
+      createLogger({ name: 'llmops-proxy', level: 'warn' }),
+    );
+    try {
+      const demo = await ensureDemoToken(proxy.url, managementToken, dataDir);
+      ctx.out(
+        quickstartText({
+          simUrl: sim.url,
+          gatewayUrl: proxy.url,
+          token: demo.token,
+          model: 'llm-prod',
+          managementTokenFile: resolve(dataDir, 'management-token'),
+        }),
+      );
+    } catch (err) {
+      await proxy.close();
+      await sim.close();
+      throw err;
+    }
+    return [sim, proxy];
   },
 });
