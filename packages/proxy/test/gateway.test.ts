@@ -160,6 +160,43 @@ describe('the gateway through the official openai client', () => {
   });
 });
 
+describe('client disconnects', () => {
+  it('abort the upstream request', async () => {
+    const ac = new AbortController();
+    const res = await fetch(`${gw.proxy.url}/v1/chat/completions`, {
+      method: 'POST',
+      signal: ac.signal,
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'x-sim-fault': 'stall;after=2;ms=3000',
+      },
+      body: JSON.stringify({
+        model: 'sim-small',
+        stream: true,
+        max_tokens: 20,
+        ignore_eos: true,
+        messages: user,
+      }),
+    });
+    const requestId = res.headers.get('x-request-id') as string;
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    ac.abort();
+    // The simulator records 499 when its client (the gateway) goes away before the answer is complete.
+    let status = 0;
+    for (let i = 0; i < 50 && status !== 499; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      const timelines = (await (await fetch(`${gw.sim.url}/sim/requests?limit=50`)).json()) as {
+        data: Array<{ status: number; fault: string | null }>;
+      };
+      status = timelines.data.filter((t) => t.fault === 'stall').at(-1)?.status ?? 0;
+    }
+    expect(requestId).toBeTruthy();
+    expect(status).toBe(499);
+  });
+});
+
 describe('virtual tokens', () => {
   it('lets exactly max_requests of 200 concurrent requests through', async () => {
     const t = await gw.newToken({ maxRequests: 50 });
