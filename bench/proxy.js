@@ -92,7 +92,9 @@ async function startTarget(name, sim, dir, servers) {
     return { name, label: 'direct (simulator)', url: sim.url, pid: sim.child.pid, headers: {} };
   }
   if (name === 'portkey') {
-    const pk = await startServer(['--require', PORTKEY_PRELOAD, PORTKEY_BIN, '--port=0', '--headless']);
+    const pk = await startServer(['--require', PORTKEY_PRELOAD, PORTKEY_BIN, '--port=0', '--headless'], {
+      TRUSTED_CUSTOM_HOSTS: '127.0.0.1', // its custom-host allow-list: exactly the simulator's host
+    });
     servers.push(pk);
     return {
       name,

@@ -181,8 +181,7 @@ export class ProxyHandler {
     body: { bytes: Buffer | undefined; stripUsage: boolean },
     project: Project,
   ): void {
-    const base = new URL(project.upstreamUrl ?? this.d.upstreamUrl ?? this.d.provider.baseUrl);
-    const basePath = base.pathname.endsWith('/') ? base.pathname.slice(0, -1) : base.pathname;
+    const base = baseOf(project.upstreamUrl ?? this.d.upstreamUrl ?? this.d.provider.baseUrl);
     const headers = upstreamHeaders(req.headers, this.upstreamKey(project), ctx.requestId);
     const tDispatch = monoNow();
     const relay = new RelayHandler(
@@ -195,7 +194,7 @@ export class ProxyHandler {
     this.d.dispatcher.dispatch(
       {
         origin: base.origin,
-        path: basePath + ctx.path + query,
+        path: base.path + ctx.path + query,
         method: ctx.method as Dispatcher.HttpMethod,
         headers,
         body: body.bytes,
@@ -335,13 +334,37 @@ function headerOf(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
+/** SHA-256 of recently seen tokens: a client sends the same token thousands of times. Bounded. */
+const hashes = new Map<string, string>();
+
 function tokenHashOf(req: IncomingMessage): string {
   const auth = req.headers.authorization;
-  if (auth === undefined || auth.length < 8 || auth.slice(0, 7).toLowerCase() !== 'bearer ')
+  if (auth === undefined || auth.length < 8 || auth.slice(0, 7).toLowerCase() !== 'bearer ') {
     throw ProxyErrors.error('missing_token');
+  }
   const token = auth.slice(7).trim();
-  if (!isTokenFormat(token)) throw ProxyErrors.error('invalid_token');
-  return hashToken(token);
+  let hash = hashes.get(token);
+  if (hash === undefined) {
+    if (!isTokenFormat(token)) throw ProxyErrors.error('invalid_token');
+    hash = hashToken(token);
+    if (hashes.size >= 10_000) hashes.clear();
+    hashes.set(token, hash);
+  }
+  return hash;
+}
+
+/** Parsed upstream base URLs (there are only a handful). */
+const bases = new Map<string, { origin: string; path: string }>();
+
+function baseOf(url: string): { origin: string; path: string } {
+  let b = bases.get(url);
+  if (b === undefined) {
+    const u = new URL(url);
+    b = { origin: u.origin, path: u.pathname.endsWith('/') ? u.pathname.slice(0, -1) : u.pathname };
+    if (bases.size >= 1000) bases.clear();
+    bases.set(url, b);
+  }
+  return b;
 }
 
 function upstreamError(err: Error): LlmopsError {

@@ -3,10 +3,11 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { KyselyStore, type KyselyStoreOptions } from './kysely-store.js';
-import { toProject, toToken, type ProjectRow, type TokenRow } from './row-mappers.js';
+import { randomUUID } from 'node:crypto';
+import { toAuditRow, toProject, toToken, type ProjectRow, type TokenRow } from './row-mappers.js';
 import type { Database } from './schema.js';
 import { encodeDate } from './stored-values.js';
-import type { Project, Token, TokenUse } from './store.js';
+import type { NewAuditEvent, Project, Token, TokenUse } from './store.js';
 import { diagnose } from './token-use.js';
 
 export interface SqliteStoreOptions extends KyselyStoreOptions {
@@ -57,10 +58,19 @@ const USE_TOKEN_SQL = `UPDATE tokens SET request_count = request_count + 1, last
     AND EXISTS (SELECT 1 FROM projects WHERE projects.id = tokens.project_id AND projects.is_active = 1)
   RETURNING *`;
 
+const AUDIT_INSERT_SQL = `INSERT INTO audit_events (id, timestamp, action, actor, project_id, request_id, correlation_id,
+  client_ip, method, path, user_agent, outcome, reason, token_id, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
 /** The SQLite store, with the request-path statements prepared once. */
 export class SqliteStore extends KyselyStore {
   private statements:
-    | { use: BetterSqlite3.Statement; project: BetterSqlite3.Statement; byHash: BetterSqlite3.Statement }
+    | {
+        use: BetterSqlite3.Statement;
+        project: BetterSqlite3.Statement;
+        byHash: BetterSqlite3.Statement;
+        audit: BetterSqlite3.Statement;
+        addUses: BetterSqlite3.Statement;
+      }
     | undefined;
 
   constructor(
@@ -77,6 +87,8 @@ export class SqliteStore extends KyselyStore {
       use: this.database.prepare(USE_TOKEN_SQL),
       project: this.database.prepare('SELECT * FROM projects WHERE id = ?'),
       byHash: this.database.prepare('SELECT * FROM tokens WHERE token = ?'),
+      audit: this.database.prepare(AUDIT_INSERT_SQL),
+      addUses: this.database.prepare('UPDATE tokens SET request_count = request_count + ?, last_used_at = ? WHERE id = ?'),
     };
     return this.statements;
   }
@@ -92,6 +104,25 @@ export class SqliteStore extends KyselyStore {
     // Refused: say why; if nothing is wrong any more (a concurrent reactivation), the general path retries.
     const reason = await diagnose(this.db, tokenHash, now);
     return reason ? { ok: false, reason } : super.useToken(tokenHash, now);
+  }
+
+  /** One transaction of prepared inserts: the audit batch of every request lands here once a second. */
+  override async appendAudit(events: readonly NewAuditEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const insert = this.prepared.audit;
+    this.database.transaction(() => {
+      for (const e of events) {
+        const r = toAuditRow(e, e.id ?? randomUUID());
+        insert.run(r.id, r.timestamp, r.action, r.actor, r.project_id, r.request_id, r.correlation_id, r.client_ip, r.method, r.path, r.user_agent, r.outcome, r.reason, r.token_id, r.metadata);
+      }
+    })();
+  }
+
+  override async addTokenUses(uses: ReadonlyArray<{ tokenId: string; count: number; lastUsedAt: Date }>): Promise<void> {
+    const add = this.prepared.addUses;
+    this.database.transaction(() => {
+      for (const u of uses) add.run(u.count, encodeDate(u.lastUsedAt), u.tokenId);
+    })();
   }
 
   override async findTokenByHash(tokenHash: string): Promise<{ token: Token; project: Project } | undefined> {
