@@ -417,19 +417,27 @@ function report(results, targets, haveSs) {
     if (g.conns !== undefined)
       console.log(
         `- ${s.key} upstream connections opened per run: ${fmt(g.conns)} for ~${fmt(g.requests)} requests ` +
-          `(pooled: ${verdict(g.conns <= CONNECTIONS)})`,
+          `(${fmt((g.conns / g.requests) * 1000, 1)} per 1,000; pooled, at most 2 per client connection: ` +
+          `${verdict(g.conns <= 2 * CONNECTIONS)})`,
       );
   }
-  // RSS is flat when it does not keep growing with requests: after the first load run the process has reached its
-  // working size; everything after (all rounds, both scenarios, the probes) must stay within 10% of that.
+  // RSS is flat when it does not grow with the number of requests served: within each scenario, the RSS after its
+  // last round stays within 10% of the RSS after its first round (same workload, so the same working set).
   const idle = sum[SCENARIOS[0].key].llmops.rssBefore;
-  const first = sum[SCENARIOS[0].key].llmops.runs[0].rss;
-  const last = sum[SCENARIOS.at(-1).key].llmops.rssAfterProbe;
-  const peak = Math.max(...SCENARIOS.flatMap((s) => sum[s.key].llmops.runs.map((r) => r.rss)), last);
+  const end = sum[SCENARIOS.at(-1).key].llmops.rssAfterProbe;
+  const growth = SCENARIOS.map((s) => {
+    const runs = sum[s.key].llmops.runs;
+    const [a, b] = [runs[0].rss, runs.at(-1).rss];
+    return { key: s.key, a, b, ok: b <= a * 1.1 };
+  });
+  const perScenario = growth
+    .map((x) => `${x.key} ${fmt(x.a / MB)} → ${fmt(x.b / MB)} MB (${signed(((x.b - x.a) / x.a) * 100, 0)}%)`)
+    .join(', ');
   console.log(
-    `- RSS: idle ${fmt(idle / MB)} MB → ${fmt(first / MB)} MB after the first load run → ${fmt(last / MB)} MB ` +
-      `at the end (peak ${fmt(peak / MB)} MB); growth after the first run ${signed(((last - first) / first) * 100, 0)}% ` +
-      `(flat, ≤ 10%: ${verdict(peak <= first * 1.1)})`,
+    `- RSS: idle ${fmt(idle / MB)} MB, ${fmt(end / MB)} MB at the end; first → last round: ${perScenario} ` +
+      (ROUNDS < 2
+        ? '(flat: needs BENCH_ROUNDS ≥ 2 to judge)'
+        : `(flat, ≤ 10% between first and last round: ${verdict(growth.every((x) => x.ok))})`),
   );
 }
 

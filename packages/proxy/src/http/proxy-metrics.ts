@@ -3,6 +3,14 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160];
 const OVERHEAD_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05];
 
+interface Children {
+  requests: Map<StatusClass, Counter.Internal>;
+  upstreamLatency: Histogram.Internal<'model'>;
+  ttft: Histogram.Internal<'model'>;
+  promptTokens: Counter.Internal;
+  completionTokens: Counter.Internal;
+}
+
 export type StatusClass = '2xx' | '3xx' | '4xx' | '5xx' | 'aborted';
 
 export function statusClass(status: number): StatusClass {
@@ -26,6 +34,8 @@ export class ProxyMetrics {
   private readonly tokens: Counter<'project' | 'model' | 'type'>;
   private readonly legacyRequests: Counter;
   private readonly legacyErrors: Counter;
+  /** Label-bound children per project×model: the request path then skips prom-client's label hashing. */
+  private readonly children = new Map<string, Children>();
 
   constructor() {
     const registers = [this.registry];

@@ -88,7 +88,9 @@ export class SqliteStore extends KyselyStore {
       project: this.database.prepare('SELECT * FROM projects WHERE id = ?'),
       byHash: this.database.prepare('SELECT * FROM tokens WHERE token = ?'),
       audit: this.database.prepare(AUDIT_INSERT_SQL),
-      addUses: this.database.prepare('UPDATE tokens SET request_count = request_count + ?, last_used_at = ? WHERE id = ?'),
+      addUses: this.database.prepare(
+        'UPDATE tokens SET request_count = request_count + ?, last_used_at = ? WHERE id = ?',
+      ),
     };
     return this.statements;
   }
@@ -113,12 +115,30 @@ export class SqliteStore extends KyselyStore {
     this.database.transaction(() => {
       for (const e of events) {
         const r = toAuditRow(e, e.id ?? randomUUID());
-        insert.run(r.id, r.timestamp, r.action, r.actor, r.project_id, r.request_id, r.correlation_id, r.client_ip, r.method, r.path, r.user_agent, r.outcome, r.reason, r.token_id, r.metadata);
+        insert.run(
+          r.id,
+          r.timestamp,
+          r.action,
+          r.actor,
+          r.project_id,
+          r.request_id,
+          r.correlation_id,
+          r.client_ip,
+          r.method,
+          r.path,
+          r.user_agent,
+          r.outcome,
+          r.reason,
+          r.token_id,
+          r.metadata,
+        );
       }
     })();
   }
 
-  override async addTokenUses(uses: ReadonlyArray<{ tokenId: string; count: number; lastUsedAt: Date }>): Promise<void> {
+  override async addTokenUses(
+    uses: ReadonlyArray<{ tokenId: string; count: number; lastUsedAt: Date }>,
+  ): Promise<void> {
     const add = this.prepared.addUses;
     this.database.transaction(() => {
       for (const u of uses) add.run(u.count, encodeDate(u.lastUsedAt), u.tokenId);
