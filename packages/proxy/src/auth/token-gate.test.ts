@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hashToken } from '../crypto/index.js';
+import { openSqliteStore, type KyselyStore } from '../store/index.js';
+import { TokenGate } from './token-gate.js';
+
+let dir: string;
+let store: KyselyStore;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'llmops-gate-'));
+  store = await openSqliteStore({ path: join(dir, 'gate.db') });
+  await store.migrate();
+  await store.createProject({ id: 'p', name: 'p', apiKeyStored: 'k', upstreamUrl: null });
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function token(id: string, maxRequests: number | null, expiresAt: Date | null = null): Promise<string> {
+  const hash = hashToken(`sk-${id.padEnd(22, 'x')}`);
+  await store.createToken({ id, tokenHash: hash, obfuscated: 'o', projectId: 'p', expiresAt, maxRequests });
+  return hash;
+}
+
+describe('token gate', () => {
+  it('counts uses of unlimited tokens in memory and writes them on flush', async () => {
+    const gate = new TokenGate(store);
+    const h = await token('unlimited', null);
+    for (let i = 0; i < 25; i++) expect((await gate.check(h)).ok).toBe(true);
+    expect((await store.getToken('unlimited'))?.requestCount).toBe(0);
+    await gate.flushUses();
+    const t = await store.getToken('unlimited');
+    expect(t?.requestCount).toBe(25);
+    expect(t?.lastUsedAt).not.toBeNull();
+  });
+
+  it('sends quota-limited tokens to the database every time', async () => {
+    const gate = new TokenGate(store);
+    const h = await token('limited', 3);
+    const results = await Promise.all(Array.from({ length: 10 }, () => gate.check(h)));
+    expect(results.filter((r) => r.ok)).toHaveLength(3);
+    expect((await store.getToken('limited'))?.requestCount).toBe(3);
+  });
+
+  it('sees a revocation after invalidate(), and not a stale copy', async () => {
+    const gate = new TokenGate(store);
+    const h = await token('revoked', null);
+    expect((await gate.check(h)).ok).toBe(true);
+    await store.updateToken('revoked', { isActive: false });
+    gate.invalidate();
+    expect(await gate.check(h)).toEqual({ ok: false, reason: 'inactive' });
+  });
+
+  it('refuses unknown, expired and project-inactive tokens with their reason', async () => {
+    const gate = new TokenGate(store);
+    expect(await gate.check(hashToken('sk-unknownunknownunknown0'))).toEqual({
+      ok: false,
+      reason: 'not_found',
+    });
+    const expired = await token('expired', null, new Date(Date.now() - 1000));
+    expect(await gate.check(expired)).toEqual({ ok: false, reason: 'expired' });
+    const h = await token('inproject', null);
+    await store.updateProject('p', { isActive: false });
+    expect(await gate.check(h)).toEqual({ ok: false, reason: 'project_inactive' });
+  });
+
+  it('keeps counted uses when the write fails, for the next flush', async () => {
+    const gate = new TokenGate(store);
+    const h = await token('retry', null);
+    await gate.check(h);
+    const original = store.addTokenUses.bind(store);
+    store.addTokenUses = () => Promise.reject(new Error('disk full'));
+    await expect(gate.flushUses()).rejects.toThrow('disk full');
+    store.addTokenUses = original;
+    await gate.flushUses();
+    expect((await store.getToken('retry'))?.requestCount).toBe(1);
+  });
+});
