@@ -7,7 +7,10 @@ import { createServer, type Socket } from 'node:net';
  * (what a TTFT comparison cannot beat) and `gapError` how much consecutive lags differ (what an inter-token gap
  * comparison cannot beat). No HTTP, no parsing: whatever shows here is the OS and the VM, not llmops.
  */
-export async function measureClockFloor(samples = 300, intervalMs = 5): Promise<{ lagJitter: number[]; gapError: number[] }> {
+export async function measureClockFloor(
+  samples = 300,
+  intervalMs = 5,
+): Promise<{ lagJitter: number[]; gapError: number[] }> {
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as { port: number }).port;
@@ -47,4 +50,3 @@ export async function measureClockFloor(samples = 300, intervalMs = 5): Promise<
     gapError: steady.slice(1).map((l, i) => Math.abs(l - (steady[i] as number))),
   };
 }
-

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadApiProvider } from '@llmops/proxy';
+import { compatPath } from '../../../test-support/compat.js';
 import { startGateway, UPSTREAM_KEY } from './gateway-harness.js';
 
-const FIXTURE = new URL('../../../../shared/compat/llm-proxy/api_providers.yaml', import.meta.url).pathname;
+const FIXTURE = compatPath('llm-proxy/api_providers.yaml');
 
 describe("the original's api_providers.yaml", () => {
   it('loads as the same config file', async () => {

@@ -1,15 +1,16 @@
 /*
  * Test support (not shipped behaviour): checks HTTP responses against the Go original's OpenAPI 3.0 spec
- * (`/work/shared/compat/llm-proxy/openapi.yaml`) with ajv. OpenAPI 3.0 schema objects are not JSON Schema:
+ * (`shared/compat/llm-proxy/openapi.yaml` beside the repository) with ajv. OpenAPI 3.0 schema objects are not JSON Schema:
  * `nullable` becomes a null type, `$ref`s to `#/components/...` are rewritten into one ajv schema, and
  * `example` (unknown to ajv's strict mode) is dropped.
  */
+import { compatPath } from '../../../../test-support/compat.js';
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
 
-export const ORIGINAL_OPENAPI_PATH = '/work/shared/compat/llm-proxy/openapi.yaml';
+export const ORIGINAL_OPENAPI_PATH = compatPath('llm-proxy/openapi.yaml');
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
