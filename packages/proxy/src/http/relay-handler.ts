@@ -43,6 +43,9 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
   private jsonChunks: Buffer[] | undefined;
   private jsonBytes = 0;
   private done = false;
+  /** Re-serialized events of the upstream chunk being processed (when the usage chunk is stripped). */
+  private out = '';
+  private chunkTime = 0;
   readonly result: RelayResult = {
     status: 0,
     tHeaders: 0,
@@ -103,8 +106,14 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
 
   onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.parser) {
+      this.chunkTime = monoNow();
       this.parser.push(chunk);
+      // One write per upstream chunk: the events it completed, re-serialized, or the bytes as they came.
       if (!this.stripUsageChunk) this.write(chunk);
+      else if (this.out !== '') {
+        this.write(this.out);
+        this.out = '';
+      }
       return;
     }
     if (this.jsonChunks && this.jsonBytes < USAGE_SCAN_LIMIT) {
@@ -114,17 +123,40 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
     this.write(chunk);
   }
 
+  /**
+   * Per event, as little as possible: the first token is found by parsing events until one bears a token; after
+   * that only events carrying a `usage` object are parsed (`"usage":null` on every chunk is skipped by a search).
+   */
   private onEvent(ev: SseEvent): void {
-    const obs = this.observer as StreamObserver;
-    const now = monoNow();
-    try {
-      obs.onEvent(ev, now);
-    } catch {
-      // Not ours to judge: a malformed or error event is relayed as the upstream sent it.
+    const r = this.result;
+    if (r.tFirstToken === null && this.observer) {
+      try {
+        this.observer.onEvent(ev, this.chunkTime);
+      } catch {
+        // Not ours to judge: a malformed or error event is relayed as the upstream sent it.
+      }
+      if (this.observer.m.ttft !== null) r.tFirstToken = this.chunkTime;
     }
-    if (this.result.tFirstToken === null && obs.m.ttft !== null) this.result.tFirstToken = now;
-    if (this.stripUsageChunk && !isUsageOnlyChunk(ev))
-      this.write(sseEvent({ data: ev.data, event: ev.event === 'message' ? undefined : ev.event }));
+    const usageOnly = ev.data.indexOf('"usage":{') >= 0 && this.takeUsage(ev.data);
+    if (this.stripUsageChunk && !usageOnly) {
+      this.out += sseEvent({ data: ev.data, event: ev.event === 'message' ? undefined : ev.event });
+    }
+  }
+
+  /** Reads `usage` from a chunk; true when the chunk is the usage-only one (`choices: []`). */
+  private takeUsage(data: string): boolean {
+    try {
+      const c = JSON.parse(data) as {
+        choices?: unknown[];
+        usage?: { prompt_tokens?: unknown; completion_tokens?: unknown };
+      };
+      if (typeof c.usage?.prompt_tokens === 'number') this.result.promptTokens = c.usage.prompt_tokens;
+      if (typeof c.usage?.completion_tokens === 'number')
+        this.result.completionTokens = c.usage.completion_tokens;
+      return Array.isArray(c.choices) && c.choices.length === 0;
+    } catch {
+      return false;
+    }
   }
 
   private write(data: Buffer | string): void {
@@ -152,27 +184,10 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
     const r = this.result;
     r.tEnd = monoNow();
     r.error = err;
-    if (this.observer) {
-      const m = this.observer.finish();
-      if (m.promptTokenSource === 'usage') r.promptTokens = m.promptTokens;
-      if (m.outputTokenSource === 'usage') r.completionTokens = m.outputTokens;
-    } else if (this.jsonChunks && err === null) {
+    if (this.jsonChunks && err === null) {
       readJsonUsage(Buffer.concat(this.jsonChunks), r);
     }
     this.onFinish(r);
-  }
-}
-
-/** The chunk `include_usage` adds at the end: no choices, a usage object. */
-function isUsageOnlyChunk(ev: SseEvent): boolean {
-  if (ev.data.indexOf('"usage"') < 0 || ev.data === '[DONE]') return false;
-  try {
-    const c = JSON.parse(ev.data) as { choices?: unknown[]; usage?: unknown };
-    return (
-      Array.isArray(c.choices) && c.choices.length === 0 && typeof c.usage === 'object' && c.usage !== null
-    );
-  } catch {
-    return false;
   }
 }
 
