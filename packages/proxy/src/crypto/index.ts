@@ -14,4 +14,5 @@ export {
   isTokenFormat,
   obfuscateApiKey,
   obfuscateToken,
+  uuidV7,
 } from './tokens.js';

@@ -60,6 +60,15 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return timingSafeEqual(da, db);
 }
 
+/**
+ * A UUIDv7 string. Time-ordered ids keep B-tree inserts at the end of the index: audit ids and request ids are
+ * written for every proxied request, and random v4 ids made each insert a random page write.
+ */
+export function uuidV7(nowMs: number = Date.now()): string {
+  const h = uuidV7Bytes(nowMs).toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 /** RFC 9562 UUIDv7: 48-bit Unix ms timestamp, version 7, 12 random bits, variant 10, 62 random bits. */
 function uuidV7Bytes(nowMs: number): Buffer {
   const bytes = randomBytes(16);

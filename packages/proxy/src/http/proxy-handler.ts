@@ -1,4 +1,4 @@
-import { randomUUID, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   CoreErrors,
@@ -12,7 +12,7 @@ import {
 import type { Dispatcher } from 'undici';
 import type { AuditWriter } from '../audit/audit-writer.js';
 import type { TokenGate } from '../auth/token-gate.js';
-import { decryptSecret, hashToken, isTokenFormat } from '../crypto/index.js';
+import { decryptSecret, hashToken, isTokenFormat, uuidV7 } from '../crypto/index.js';
 import { endpointAllowed, type ApiProvider } from '../providers/api-providers.js';
 import type { Project, TokenUse } from '../store/index.js';
 import { ProxyErrors } from './proxy-errors.js';
@@ -87,7 +87,7 @@ export class ProxyHandler {
     const q = url.indexOf('?');
     const ctx: Ctx = {
       t0: monoNow(),
-      requestId: headerOf(req, 'x-request-id') ?? randomUUID(),
+      requestId: headerOf(req, 'x-request-id') ?? uuidV7(),
       method: req.method ?? 'GET',
       path: q < 0 ? url : url.slice(0, q),
       model: 'unknown',

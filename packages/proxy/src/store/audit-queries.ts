@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uuidV7 } from '../crypto/tokens.js';
 import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { toAuditEvent, toAuditRow } from './row-mappers.js';
 import type { AuditEventsTable, Database } from './schema.js';
@@ -61,7 +61,7 @@ const LIKE_ESCAPE = '!';
 /** Inserts the batch atomically: one statement when it fits, else one transaction around several. */
 export async function appendAudit(db: Kysely<Database>, events: readonly NewAuditEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const rows = events.map((e) => toAuditRow(e, e.id ?? randomUUID()));
+  const rows = events.map((e) => toAuditRow(e, e.id ?? uuidV7()));
   if (rows.length <= ROWS_PER_INSERT) {
     await db.insertInto('audit_events').values(rows).execute();
     return;

@@ -1,9 +1,9 @@
+import { uuidV7 } from '../crypto/tokens.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { KyselyStore, type KyselyStoreOptions } from './kysely-store.js';
-import { randomUUID } from 'node:crypto';
 import { toAuditRow, toProject, toToken, type ProjectRow, type TokenRow } from './row-mappers.js';
 import type { Database } from './schema.js';
 import { encodeDate } from './stored-values.js';
@@ -114,7 +114,7 @@ export class SqliteStore extends KyselyStore {
     const insert = this.prepared.audit;
     this.database.transaction(() => {
       for (const e of events) {
-        const r = toAuditRow(e, e.id ?? randomUUID());
+        const r = toAuditRow(e, e.id ?? uuidV7());
         insert.run(
           r.id,
           r.timestamp,

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './001-initial.js';
 import { upstreamAndDisplay } from './002-upstream-and-display.js';
 import { canonicalTimestamps } from './003-canonical-timestamps.js';
+import { leanAuditIndexes } from './004-lean-audit-indexes.js';
 
 /**
  * Every migration, by name. Kysely applies them in name order and records each in `kysely_migration`, so names are
@@ -14,6 +15,7 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '001_initial': initial,
   '002_upstream_and_display': upstreamAndDisplay,
   '003_canonical_timestamps': canonicalTimestamps,
+  '004_lean_audit_indexes': leanAuditIndexes,
 });
 
 export const migrationProvider: MigrationProvider = {
