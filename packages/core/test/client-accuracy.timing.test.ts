@@ -29,7 +29,16 @@ beforeAll(async () => {
     'models:\n  - { id: acc, ttftBaseMs: 30, prefillMsPerToken: 0.1, decodeBaseMs: 50, decodeMsPerSeq: 0.25, maxNumSeqs: 256 }\n',
   );
   // Its own process, as a real upstream is.
-  sim = await spawnServer(['sim', 'llm', '--port', '0', '--models-file', models, '--timeline-capacity', '2000']);
+  sim = await spawnServer([
+    'sim',
+    'llm',
+    '--port',
+    '0',
+    '--models-file',
+    models,
+    '--timeline-capacity',
+    '2000',
+  ]);
   client = new UpstreamClient({ connections: STREAMS });
 });
 afterAll(async () => {
@@ -57,17 +66,22 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const f = (x: number) => x.toFixed(3);
 
 describe('streaming client against the simulator ground truth', () => {
-  // The goal is p99 within 1 ms. Measured here: gaps p99 ~1.5 ms, TTFT p99 ~2–6 ms, the tail set by the client
-  // process's own pauses (scavenges of 2–17 ms at 200 connections on this VM). The bounds below hold that tail
-  // in check without claiming the goal; the printed figures are the ones to quote.
+  // The goal is p99 within 1 ms. Measured here over repeated runs: gaps p50 ~0.08, p95 ~0.4, p99 1.4–4.4 ms; TTFT
+  // p50 ~0.4–0.7, p95 1–1.9, p99 2.3–5.3 ms — the tail set by pauses of the client process (scavenges of 2–17 ms
+  // at 200 connections on this VM). The median and p95 are held to tight bounds; the p99 bound only catches a
+  // regression of a different order (buffering, stamping after parsing). The printed figures are the ones to quote.
   it(`agrees with the ground truth at the median and keeps a bounded tail, over ${STREAMS} concurrent streams`, async () => {
     const floor = await measureClockFloor();
     // Warm the pool and the JIT so the comparison measures streaming, not handshakes or compilation.
     await Promise.all(Array.from({ length: STREAMS }, (_, i) => client.measure(streamRequest(i, 2))));
     const results: RequestMeasurement[] = await Promise.all(
-      Array.from({ length: STREAMS }, (_, i) => sleep(i * STAGGER_MS).then(() => client.measure(streamRequest(i, TOKENS)))),
+      Array.from({ length: STREAMS }, (_, i) =>
+        sleep(i * STAGGER_MS).then(() => client.measure(streamRequest(i, TOKENS))),
+      ),
     );
-    const truth = (await (await fetch(`${sim.url}/sim/requests?limit=2000`)).json()) as { data: TimelineJson[] };
+    const truth = (await (await fetch(`${sim.url}/sim/requests?limit=2000`)).json()) as {
+      data: TimelineJson[];
+    };
     const byId = new Map(truth.data.map((t) => [t.id, t]));
     const ttftErr: number[] = [];
     const gapErr: number[] = [];
@@ -77,7 +91,9 @@ describe('streaming client against the simulator ground truth', () => {
       const t = byId.get(m.requestId ?? '') as TimelineJson;
       expect(t, `timeline of ${m.requestId}`).toBeDefined();
       ttftErr.push(Math.abs((m.ttft as number) - ((t.tokenAt[0] as number) - t.receivedAt)));
-      m.interTokenGaps.forEach((g, i) => gapErr.push(Math.abs(g - ((t.tokenAt[i + 1] as number) - (t.tokenAt[i] as number)))));
+      m.interTokenGaps.forEach((g, i) =>
+        gapErr.push(Math.abs(g - ((t.tokenAt[i + 1] as number) - (t.tokenAt[i] as number)))),
+      );
     }
     // Every stream overlapped every other: the last one started before the first one finished.
     const lastStart = Math.max(...results.map((m) => m.tSend));
@@ -87,12 +103,14 @@ describe('streaming client against the simulator ground truth', () => {
     const floorGap = quantile(floor.gapError, 0.99);
     console.log(
       `machine floor (raw TCP between two processes): delivery jitter p99 ${f(floorLag)} ms, consecutive-lag difference p99 ${f(floorGap)} ms\n` +
-        `client vs ground truth: TTFT |Δ| p50 ${f(quantile(ttftErr, 0.5))} ms p99 ${f(quantile(ttftErr, 0.99))} ms; ` +
-        `inter-token gap |Δ| p50 ${f(quantile(gapErr, 0.5))} ms p99 ${f(quantile(gapErr, 0.99))} ms`,
+        `client vs ground truth: TTFT |Δ| p50 ${f(quantile(ttftErr, 0.5))} p95 ${f(quantile(ttftErr, 0.95))} p99 ${f(quantile(ttftErr, 0.99))} ms; ` +
+        `inter-token gap |Δ| p50 ${f(quantile(gapErr, 0.5))} p95 ${f(quantile(gapErr, 0.95))} p99 ${f(quantile(gapErr, 0.99))} ms`,
     );
     expect(quantile(gapErr, 0.5)).toBeLessThanOrEqual(0.25);
     expect(quantile(ttftErr, 0.5)).toBeLessThanOrEqual(1);
-    expect(quantile(gapErr, 0.99)).toBeLessThanOrEqual(floorGap + 4);
-    expect(quantile(ttftErr, 0.99)).toBeLessThanOrEqual(floorLag + 10);
+    expect(quantile(gapErr, 0.95)).toBeLessThanOrEqual(floorGap + 1);
+    expect(quantile(ttftErr, 0.95)).toBeLessThanOrEqual(floorLag + 3);
+    expect(quantile(gapErr, 0.99)).toBeLessThanOrEqual(floorGap + 10);
+    expect(quantile(ttftErr, 0.99)).toBeLessThanOrEqual(floorLag + 15);
   });
 });
