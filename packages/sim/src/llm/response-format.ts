@@ -68,8 +68,9 @@ export class ResponseFormat {
     usage?: UsageJson,
   ): string {
     const fin = finish === null ? 'null' : `"${finish}"`;
-    const tail = usage ? `],"usage":${JSON.stringify(usage)}}` : this.usageTail;
-    const text = JSON.stringify(token);
+    const tail = usage ? `],"usage":${usageJson(usage)}}` : this.usageTail;
+    // Tokens come from the simulator's own ASCII vocabulary (text-generator.ts): nothing in them needs escaping.
+    const text = `"${token}"`;
     if (this.kind === 'completion') {
       return `${this.head}{"index":${index},"text":${text},"logprobs":null,"finish_reason":${fin}}${tail}`;
     }
@@ -85,7 +86,7 @@ export class ResponseFormat {
 
   /** The trailing chunk with `choices: []` and the usage, sent when include_usage is set. */
   usageChunk(usage: UsageJson): string {
-    return `${this.head}],"usage":${JSON.stringify(usage)}}`;
+    return `${this.head}],"usage":${usageJson(usage)}}`;
   }
 
   /** The whole non-streamed answer, built as text like the chunks (this is the simulator's JSON hot path). */
@@ -93,16 +94,14 @@ export class ResponseFormat {
     let choices = '';
     for (let index = 0; index < plan.choices.length; index++) {
       const c = plan.choices[index] as GenerationPlan['choices'][number];
-      const content = JSON.stringify(c.tokens.slice(c.reasoningTokens).join(''));
+      const content = quoted(c.tokens, c.reasoningTokens, c.tokens.length);
       if (index > 0) choices += ',';
       if (this.kind === 'completion') {
         choices += `{"index":${index},"text":${content},"logprobs":null,"finish_reason":"${c.finishReason}"}`;
         continue;
       }
       const reasoning =
-        c.reasoningTokens > 0
-          ? `,"reasoning_content":${JSON.stringify(c.tokens.slice(0, c.reasoningTokens).join(''))}`
-          : '';
+        c.reasoningTokens > 0 ? `,"reasoning_content":${quoted(c.tokens, 0, c.reasoningTokens)}` : '';
       choices +=
         `{"index":${index},"message":{"role":"assistant","content":${content}${reasoning},"tool_calls":[]},` +
         `"logprobs":null,"finish_reason":"${c.finishReason}"}`;
@@ -110,7 +109,21 @@ export class ResponseFormat {
     const object = this.kind === 'chat' ? 'chat.completion' : 'text_completion';
     return (
       `{"id":${JSON.stringify(this.id)},"object":"${object}","created":${this.created},"model":${JSON.stringify(this.model)},` +
-      `"choices":[${choices}],"usage":${JSON.stringify(usageOf(plan))}}`
+      `"choices":[${choices}],"usage":${usageJson(usageOf(plan))}}`
     );
   }
+}
+
+/** tokens[from..to) as one JSON string; the vocabulary is plain ASCII without quotes or backslashes. */
+function quoted(tokens: readonly string[], from: number, to: number): string {
+  let s = '"';
+  for (let i = from; i < to; i++) s += tokens[i];
+  return s + '"';
+}
+
+function usageJson(u: UsageJson): string {
+  const details = u.completion_tokens_details
+    ? `,"completion_tokens_details":{"reasoning_tokens":${u.completion_tokens_details.reasoning_tokens}}`
+    : '';
+  return `{"prompt_tokens":${u.prompt_tokens},"completion_tokens":${u.completion_tokens},"total_tokens":${u.total_tokens}${details}}`;
 }
