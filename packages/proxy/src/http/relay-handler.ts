@@ -1,18 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { monoNow, SseParser, sseEvent, StreamObserver, type SseEvent } from '@llmops/core';
 import type { Dispatcher } from 'undici';
+import { HOP_BY_HOP } from './upstream-headers.js';
 
-/** Response headers that describe one hop, not the message: never relayed. */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-  'proxy-authenticate',
-  'proxy-connection',
-]);
 /** Largest JSON answer kept to read its `usage` (the bytes are relayed regardless). */
 const USAGE_SCAN_LIMIT = 4 * 1024 * 1024;
 

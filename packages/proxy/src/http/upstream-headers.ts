@@ -1,16 +1,22 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-/** Request headers never forwarded: hop-by-hop ones, the client's credentials, and client-address claims. */
-const DROPPED = new Set([
-  'host',
+/** Headers that describe one hop of a connection, not the message (RFC 9110 §7.6.1): never relayed either way. */
+export const HOP_BY_HOP: ReadonlySet<string> = new Set([
   'connection',
   'keep-alive',
   'transfer-encoding',
   'te',
   'trailer',
   'upgrade',
+  'proxy-authenticate',
   'proxy-authorization',
   'proxy-connection',
+]);
+
+/** Request headers never forwarded: hop-by-hop ones, the client's credentials, and client-address claims. */
+const DROPPED = new Set([
+  ...HOP_BY_HOP,
+  'host',
   'authorization',
   'content-length',
   'x-forwarded-for',
