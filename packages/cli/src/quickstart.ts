@@ -26,7 +26,7 @@ export function quickstartText(o: {
     '',
     'Manage projects and tokens: MANAGEMENT_TOKEN=$(cat ' +
       o.managementTokenFile +
-      `) llmops manage token list --manage-api-base-url ${o.gatewayUrl}`,
+      `) npx llmops manage token list --manage-api-base-url ${o.gatewayUrl}`,
     'Press Ctrl-C to stop.',
   ].join('\n');
 }
