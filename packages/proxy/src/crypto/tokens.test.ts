@@ -97,3 +97,15 @@ describe('constant-time comparison', () => {
     expect(constantTimeEqual('', 'x')).toBe(false);
   });
 });
+
+describe('uuidV7', () => {
+  it('is an RFC 9562 version-7 UUID, unique, and ordered by its millisecond', async () => {
+    const { uuidV7 } = await import('./tokens.js');
+    const re = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const ids = Array.from({ length: 20_000 }, () => uuidV7());
+    expect(ids.every((id) => re.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(uuidV7(1_000).slice(0, 13) < uuidV7(2_000).slice(0, 13)).toBe(true);
+    expect(uuidV7(0x0123456789ab).replace(/-/g, '').slice(0, 12)).toBe('0123456789ab');
+  });
+});
