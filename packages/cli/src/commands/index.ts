@@ -1,5 +1,6 @@
 import type { CommandDef } from '../command.js';
 import { docsCommand } from './docs.js';
+import { loadgenCommand } from './loadtest.js';
 import { manageCommands } from './manage.js';
 import { migrateCommand, proxyCommand } from './proxy.js';
 import { simLlmCommand } from './sim-llm.js';
@@ -12,5 +13,6 @@ export const COMMANDS: readonly CommandDef[] = [
   proxyCommand,
   migrateCommand,
   ...manageCommands,
+  loadgenCommand,
   docsCommand,
 ];
