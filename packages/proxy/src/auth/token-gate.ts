@@ -42,8 +42,10 @@ export class TokenGate {
     if (entry === undefined) {
       entry = await this.store.findTokenByHash(tokenHash);
       if (entry === undefined) return { ok: false, reason: 'not_found' };
-      if (!isLimited(entry.token)) this.remember(tokenHash, entry);
+      this.remember(tokenHash, entry);
     }
+    // A quota-limited token's copy only routes it: the atomic UPDATE decides everything, so it is looked up once,
+    // not twice, per request.
     if (isLimited(entry.token)) return this.store.useToken(tokenHash, now);
     const refusal = refusalOf(entry, now);
     if (refusal) return { ok: false, reason: refusal };
