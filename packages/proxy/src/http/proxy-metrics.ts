@@ -61,7 +61,7 @@ export class ProxyMetrics {
     });
     this.overhead = new Histogram({
       name: 'llmops_proxy_overhead_seconds',
-      help: 'Time spent in the gateway itself (before dispatch and relaying headers).',
+      help: 'Time spent in the gateway itself: request received → upstream request sent.',
       buckets: OVERHEAD_BUCKETS,
       registers,
     });
