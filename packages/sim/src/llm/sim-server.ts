@@ -24,7 +24,10 @@ export interface SimLlmApp {
   state: SimState;
 }
 
-/** Builds the simulator as a Fastify app without listening: tests call it in-process with `app.inject`. */
+/**
+ * Builds the simulator without listening. The generation routes live in the app's own HTTP server (not in Fastify's
+ * router), so they answer only once it listens; `app.inject` reaches the other routes.
+ */
 export function buildSimLlmApp(settings: SimLlmSettings, log?: ErrorLog): SimLlmApp {
   const state = new SimState(settings);
   const hot = new Map<string, GenerationRoute>([
