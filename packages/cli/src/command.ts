@@ -12,6 +12,18 @@ export interface CommandContext {
   err: (line: string) => void;
   /** Fires when the process is asked to stop (SIGINT/SIGTERM). */
   signal: AbortSignal;
+  /** Positional arguments, in the order the command's `args` declares them (variadic last one spread out). */
+  args: readonly string[];
+  /** True when human output goes to a terminal (live views redraw in place only then). */
+  isTTY: boolean;
+}
+
+/** A positional argument: `<name>` when required, `[name]` when not, `name...` when it takes the rest. */
+export interface ArgDef {
+  name: string;
+  description: string;
+  required?: boolean;
+  variadic?: boolean;
 }
 
 /**
@@ -25,6 +37,7 @@ export interface CommandDef<S extends ConfigSpec = ConfigSpec> {
   summary: string;
   description?: string;
   config: S;
+  args?: readonly ArgDef[];
   /** Servers resolve with what they started; the CLI keeps them running until a signal arrives. */
   run(config: Config<S>, ctx: CommandContext): Promise<StartedServer | StartedServer[] | number | void>;
 }

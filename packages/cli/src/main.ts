@@ -22,6 +22,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       err: (l) => process.stderr.write(l + '\n'),
       env: process.env,
       stopSignal: stop.signal,
+      isTTY: process.stderr.isTTY === true,
     },
     (c) => {
       code = c;

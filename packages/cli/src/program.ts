@@ -10,6 +10,8 @@ export interface RunIo {
   env: Readonly<Record<string, string | undefined>>;
   /** Resolves when the process should stop (signals); tests pass their own. */
   stopSignal: AbortSignal;
+  /** Whether `out` is a terminal; default false. */
+  isTTY?: boolean;
 }
 
 /** Builds the commander program from the command table; `run` settles with the exit code. */
@@ -38,10 +40,19 @@ function attach(program: Command, def: CommandDef, io: RunIo, done: (code: numbe
     .summary(def.summary)
     .description(def.description ?? def.summary);
   for (const alias of def.aliases ?? []) cmd.alias(alias);
+  for (const a of def.args ?? []) {
+    const inner = `${a.name}${a.variadic ? '...' : ''}`;
+    cmd.argument(a.required ? `<${inner}>` : `[${inner}]`, a.description);
+  }
   addOptions(cmd, def.config);
   cmd.option('-c, --config <file>', 'YAML or JSON file with option values (keys as in the config table)');
-  cmd.action(async (opts: Record<string, unknown>) => {
-    done(await runCommand(def, opts, io));
+  cmd.action(async (...received: unknown[]) => {
+    const positional = received.slice(0, def.args?.length ?? 0);
+    const opts = received[def.args?.length ?? 0] as Record<string, unknown>;
+    const args = positional.flatMap((v) =>
+      Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)],
+    );
+    done(await runCommand(def, opts, io, args));
   });
 }
 
@@ -56,7 +67,12 @@ function addOptions(cmd: Command, spec: ConfigSpec): void {
   }
 }
 
-async function runCommand(def: CommandDef, opts: Record<string, unknown>, io: RunIo): Promise<number> {
+async function runCommand(
+  def: CommandDef,
+  opts: Record<string, unknown>,
+  io: RunIo,
+  args: readonly string[],
+): Promise<number> {
   const { config: file, ...flags } = opts;
   let config;
   try {
@@ -68,7 +84,13 @@ async function runCommand(def: CommandDef, opts: Record<string, unknown>, io: Ru
     }
     throw err;
   }
-  const ctx: CommandContext = { out: io.out, err: io.err, signal: io.stopSignal };
+  const ctx: CommandContext = {
+    out: io.out,
+    err: io.err,
+    signal: io.stopSignal,
+    args,
+    isTTY: io.isTTY ?? false,
+  };
   let result;
   try {
     result = await def.run(config, ctx);

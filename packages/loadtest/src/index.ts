@@ -1,3 +1,20 @@
-// Public surface of @llmops/loadtest (so far: the seed-000 load generator).
+// Public surface of @llmops/loadtest.
 export * from './loadgen/loadgen-config.js';
 export * from './loadgen/run-loadgen.js';
+export * from './metrics/index.js';
+export * from './scenario/index.js';
+export * from './bootstrap/index.js';
+export * from './engine/run-plan.js';
+export * from './engine/execute-plan.js';
+export { LoadRun, ERROR_RATE_MIN_REQUESTS } from './engine/load-run.js';
+export type { RequestJob, ChatTurn } from './engine/load-run.js';
+export { sweepRates, shardUsers } from './engine/modes.js';
+export { requestCost, FALLBACK_PRICES } from './engine/pricing.js';
+export type { ModelPrice, PriceTable } from './engine/pricing.js';
+export * from './report/reporter.js';
+export * from './report/html-report.js';
+export * from './report/summary-table.js';
+export * from './report/terminal-reporter.js';
+export * from './report/pushgateway-reporter.js';
+export * from './report/jsonl-reporter.js';
+export * from './run/index.js';

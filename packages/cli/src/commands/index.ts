@@ -1,6 +1,7 @@
 import type { CommandDef } from '../command.js';
 import { docsCommand } from './docs.js';
 import { loadgenCommand } from './loadtest.js';
+import { loadtestMergeCommand, loadtestRunCommand, loadtestValidateCommand } from './loadtest-run.js';
 import { manageCommands } from './manage.js';
 import { migrateCommand, proxyCommand } from './proxy.js';
 import { simLlmCommand } from './sim-llm.js';
@@ -14,5 +15,8 @@ export const COMMANDS: readonly CommandDef[] = [
   migrateCommand,
   ...manageCommands,
   loadgenCommand,
+  loadtestRunCommand,
+  loadtestMergeCommand,
+  loadtestValidateCommand,
   docsCommand,
 ];

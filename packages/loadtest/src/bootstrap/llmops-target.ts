@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { BootstrapHttp } from './bootstrap-http.js';
+import type {
+  BootstrapTarget,
+  CreatedApiKey,
+  CreatedObject,
+  NewApiKey,
+  NewOrganization,
+  NewUser,
+} from './bootstrap-target.js';
+
+export interface LlmopsBootstrapTargetOptions {
+  /** The gateway's base URL (the management API is under `/manage`). */
+  url: string;
+  /** The gateway's MANAGEMENT_TOKEN. */
+  managementToken: string;
+  /** The upstream key every project is created with (`api_key`); the gateway sends it to the model server. */
+  upstreamApiKey: string;
+  /** A project's upstream base URL (`upstream_url`); omitted = the gateway's global upstream. */
+  upstreamUrl?: string;
+  timeoutMs: number;
+}
+
+/** The management API's longest token lifetime (`duration_minutes`): one year. */
+export const LLMOPS_MAX_TOKEN_MINUTES = 525_600;
+const MINUTE_MS = 60_000;
+const USER_ID_PREFIX = 'local-user:';
+
+const ProjectAnswer = z.object({ id: z.string().min(1), name: z.string() });
+const TokenAnswer = z.object({ id: z.string().min(1), token: z.string().min(1) });
+
+/**
+ * Tenants on our own gateway (`llmops proxy`), through its management API:
+ * - organization → project: `POST /manage/projects {name, api_key}`;
+ * - user → nothing remote: the gateway has no users, so a user is a local record (its id names its project);
+ * - API key → token: `POST /manage/tokens {project_id, duration_minutes}`, the clear token is in `token`;
+ * - cleanup: `DELETE /manage/tokens/:id` revokes a token; projects cannot be deleted (405), so an organization is
+ *   deactivated with its tokens revoked: `PATCH /manage/projects/:id {is_active: false, revoke_tokens: true}`.
+ */
+export class LlmopsBootstrapTarget implements BootstrapTarget {
+  readonly kind = 'llmops';
+  readonly unsupported: readonly string[] = [
+    'organization budgets (projects have no budget)',
+    `keys without expiry or beyond one year (expiryDays 0 or > 365 gives ${String(LLMOPS_MAX_TOKEN_MINUTES)} minutes, the gateway’s maximum)`,
+    'organization deletion (cleanup deactivates the project and revokes its tokens; its name stays taken)',
+  ];
+  private readonly http: BootstrapHttp;
+  private readonly opts: LlmopsBootstrapTargetOptions;
+
+  constructor(opts: LlmopsBootstrapTargetOptions) {
+    this.opts = opts;
+    this.http = new BootstrapHttp({
+      url: opts.url,
+      token: opts.managementToken,
+      timeoutMs: opts.timeoutMs,
+      secrets: [opts.upstreamApiKey],
+    });
+  }
+
+  async createOrganization(o: NewOrganization): Promise<CreatedObject> {
+    const body: Record<string, string> = { name: o.name, api_key: this.opts.upstreamApiKey };
+    if (this.opts.upstreamUrl !== undefined) body['upstream_url'] = this.opts.upstreamUrl;
+    const p = await this.http.json('POST', '/manage/projects', body, ProjectAnswer);
+    return { id: p.id, name: p.name };
+  }
+
+  createUser(u: NewUser): Promise<CreatedObject> {
+    return Promise.resolve({ id: `${USER_ID_PREFIX}${u.organizationId}:${u.name}`, name: u.name });
+  }
+
+  async createApiKey(k: NewApiKey): Promise<CreatedApiKey> {
+    const body = { project_id: k.organizationId, duration_minutes: tokenMinutes(k.expiresAt) };
+    const t = await this.http.json('POST', '/manage/tokens', body, TokenAnswer);
+    return { id: t.id, name: k.name, key: t.token };
+  }
+
+  async deleteApiKey(id: string): Promise<void> {
+    await this.http.send('DELETE', `/manage/tokens/${encodeURIComponent(id)}`);
+  }
+
+  deleteUser(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  async deleteOrganization(id: string): Promise<void> {
+    await this.http.send('PATCH', `/manage/projects/${encodeURIComponent(id)}`, {
+      is_active: false,
+      revoke_tokens: true,
+    });
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+}
+
+/** A key's lifetime as the gateway takes it: whole minutes in [1, one year]; no expiry becomes one year. */
+export function tokenMinutes(expiresAt: Date | null, nowMs: number = Date.now()): number {
+  if (expiresAt === null) return LLMOPS_MAX_TOKEN_MINUTES;
+  const minutes = Math.ceil((expiresAt.getTime() - nowMs) / MINUTE_MS);
+  return Math.min(LLMOPS_MAX_TOKEN_MINUTES, Math.max(1, minutes));
+}

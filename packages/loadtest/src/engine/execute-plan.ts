@@ -1,0 +1,120 @@
+import { epochNow } from '@llmops/core';
+import {
+  resultOf,
+  type RunResult,
+  type SerializedRun,
+  type SerializedSweepStep,
+} from '../metrics/run-result.js';
+import type { Reporter } from '../report/reporter.js';
+import { Rng } from '../scenario/random.js';
+import { JobFactory } from './job-factory.js';
+import { LoadRun } from './load-run.js';
+import { closedLoop, openLoop, shardUsers, sweep, usersLoop } from './modes.js';
+import type { RunPlan } from './run-plan.js';
+
+export interface ExecuteOptions {
+  reporters?: readonly Reporter[];
+  /** The API key of a (global) user index; undefined sends no Authorization header. */
+  keyFor?: (user: number) => string | undefined;
+  /** Fires to interrupt the run (Ctrl-C): requests in flight are cancelled, what finished is reported. */
+  signal?: AbortSignal;
+}
+
+export interface Execution {
+  run: SerializedRun;
+  result: RunResult;
+}
+
+/** The worker's share of a whole-run quantity (rate, concurrency), never below the smallest meaningful value. */
+function share(total: number, count: number, min: number): number {
+  return Math.max(min, total / count);
+}
+
+/** Runs one worker's part of a plan to its end and returns its serialized metrics and the (single-worker) result. */
+export async function executePlan(plan: RunPlan, opts: ExecuteOptions = {}): Promise<Execution> {
+  const reporters = opts.reporters ?? [];
+  const run = new LoadRun(plan, reporters, opts.keyFor ?? (() => undefined));
+  const onInterrupt = (): void => run.stop('interrupted', true);
+  if (opts.signal?.aborted) onInterrupt();
+  opts.signal?.addEventListener('abort', onInterrupt, { once: true });
+  const rng = new Rng(`${plan.seed}:${plan.shard.index}`);
+  const jobs = new JobFactory(plan);
+  const users = shardUsers(plan.users.count, plan.shard);
+  const maxS = plan.limits.maxDurationS;
+  const deadline = maxS === null ? undefined : setTimeout(() => run.stop('duration'), maxS * 1000);
+  deadline?.unref();
+  for (const r of reporters)
+    await r.onStart?.({
+      testRunId: plan.testRunId,
+      workerId: plan.workerId,
+      scenario: plan.scenario,
+      mode: plan.mode,
+      target: plan.target.baseUrl,
+      plannedS: null,
+      plannedRequests: plan.limits.maxRequests,
+      requestedRate: plan.rate,
+      users: users.length,
+    });
+  run.phase = 'running';
+  run.startTicking();
+  let steps: SerializedSweepStep[] | null = null;
+  const count = plan.shard.count;
+  const measureS = plan.durationS === null ? null : plan.durationS + plan.warmupS;
+  try {
+    switch (plan.mode) {
+      case 'constant':
+      case 'poisson':
+        await openLoop(run, jobs, plan.mode, share(plan.rate ?? 0, count, 1e-6), measureS ?? Infinity, rng);
+        break;
+      case 'concurrency':
+        await closedLoop(run, jobs, Math.round(share(plan.concurrency ?? 1, count, 1)), measureS, rng);
+        break;
+      case 'users':
+        await usersLoop(run, jobs, users, rng);
+        break;
+      case 'sweep':
+        steps = await sweep(run, jobs, rng);
+        break;
+    }
+    if (!run.stopReason) run.stop(run.plan.mode === 'users' ? 'completed' : 'duration');
+    await run.drain();
+    run.phase = 'complete';
+  } catch (err) {
+    run.phase = 'error';
+    run.stop('error', true);
+    await run.drain();
+    throw err;
+  } finally {
+    clearTimeout(deadline);
+    run.stopTicking();
+    opts.signal?.removeEventListener('abort', onInterrupt);
+    await run.client.close();
+  }
+  const serialized: SerializedRun = {
+    kind: 'llmops-loadtest-run',
+    v: 1,
+    workers: [
+      {
+        testRunId: plan.testRunId,
+        workerId: plan.workerId,
+        shard: plan.shard,
+        scenario: plan.scenario,
+        mode: plan.mode,
+        target: plan.target.baseUrl,
+        startedAt: run.startedAt,
+        endedAt: epochNow(),
+        requestedRate:
+          plan.mode === 'constant' || plan.mode === 'poisson' ? share(plan.rate ?? 0, count, 1e-6) : null,
+        concurrency: plan.mode === 'concurrency' ? Math.round(share(plan.concurrency ?? 1, count, 1)) : null,
+        users: users.length,
+        stopReason: run.stopReason ?? 'completed',
+      },
+    ],
+    metrics: run.total.toJSON(),
+    sweep: steps,
+  };
+  const result = resultOf([serialized]);
+  const status = run.status();
+  for (const r of reporters) await r.onEnd?.(result, status);
+  return { run: serialized, result };
+}

@@ -1,0 +1,256 @@
+import { setMaxListeners } from 'node:events';
+import { epochNow, monoNow, UpstreamClient, type RequestMeasurement } from '@llmops/core';
+import { recordOf } from '../metrics/request-record.js';
+import { RunMetrics } from '../metrics/run-metrics.js';
+import type { StopReason } from '../metrics/run-result.js';
+import type { LiveStatus, Reporter, WorkerPhase } from '../report/reporter.js';
+import { LiveWindow } from './live-window.js';
+import { requestCost } from './pricing.js';
+import type { RunPlan } from './run-plan.js';
+import { Slots } from './slots.js';
+
+/** A chat message as sent upstream. */
+export interface ChatTurn {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+/** One request the engine is about to send. */
+export interface RequestJob {
+  user: number;
+  testType: string;
+  model: string;
+  messages: readonly ChatTurn[];
+  stream: boolean;
+  maxTokens: number | null;
+  cacheSalt: string | null;
+  /** Epoch ms at which it should go out; the wait until it really does is its queueing delay. */
+  scheduledAt: number;
+  /** Keep the answer text (multi-turn conversations need it). */
+  collectContent: boolean;
+}
+
+/** The error rate is judged only once this many requests have finished, so one early failure cannot abort a run. */
+export const ERROR_RATE_MIN_REQUESTS = 20;
+
+/**
+ * The state one worker's run shares across its modes: the HTTP client, the metrics (whole run and the current
+ * sweep step), the limits, the live status and the reporters. `send` is the hot path.
+ */
+export class LoadRun {
+  readonly client: UpstreamClient;
+  readonly total: RunMetrics;
+  step: RunMetrics | null = null;
+  phase: WorkerPhase = 'init';
+  inFlight = 0;
+  usersActive = 0;
+  label: string | null = null;
+  stopReason: StopReason | null = null;
+  readonly startedAt = epochNow();
+  private readonly t0 = monoNow();
+  private readonly stopper = new AbortController();
+  /** Aborts requests still in flight (Ctrl-C); other stops let them finish. */
+  private readonly canceller = new AbortController();
+  private readonly slots: Slots | null;
+  private readonly live: LiveWindow;
+  private readonly warmupEnd: number;
+  private readonly pending = new Set<Promise<unknown>>();
+  private ticker: NodeJS.Timeout | undefined;
+  private sentCount = 0;
+  private readonly costCap: number | null;
+
+  constructor(
+    readonly plan: RunPlan,
+    private readonly reporters: readonly Reporter[],
+    private readonly keyFor: (user: number) => string | undefined,
+  ) {
+    const timeoutMs = plan.target.timeoutS * 1000;
+    this.client = new UpstreamClient({
+      timeouts: { firstByteMs: timeoutMs, idleMs: timeoutMs, totalMs: timeoutMs },
+    });
+    this.total = new RunMetrics(plan.slo);
+    this.slots = plan.limits.maxConcurrent ? new Slots(plan.limits.maxConcurrent) : null;
+    this.live = new LiveWindow(this.t0);
+    this.warmupEnd = this.startedAt + plan.warmupS * 1000;
+    this.costCap = plan.limits.maxCostUSD;
+    // Every request in flight and every waiting user listens on these.
+    setMaxListeners(0, this.stopper.signal, this.canceller.signal);
+  }
+
+  get signal(): AbortSignal {
+    return this.stopper.signal;
+  }
+
+  get stopped(): boolean {
+    return this.stopper.signal.aborted;
+  }
+
+  elapsedS(): number {
+    return (monoNow() - this.t0) / 1000;
+  }
+
+  /** Ends the run: no new requests start. `cancel` also aborts those in flight. */
+  stop(reason: StopReason, cancel = false): void {
+    if (!this.stopReason) this.stopReason = reason;
+    this.stopper.abort();
+    if (cancel) this.canceller.abort();
+  }
+
+  startTicking(): void {
+    const tick = (): void => {
+      const s = this.status();
+      for (const r of this.reporters) r.onTick?.(s);
+    };
+    this.ticker = setInterval(tick, 1000);
+    this.ticker.unref();
+  }
+
+  stopTicking(): void {
+    if (this.ticker) clearInterval(this.ticker);
+  }
+
+  /** Sends one request and records it; resolves null when the run stopped before it could be sent. */
+  send(job: RequestJob): Promise<RequestMeasurement | null> {
+    const p = this.sendTracked(job);
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+    return p;
+  }
+
+  /** Waits for every request started so far. */
+  async drain(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  private async sendTracked(job: RequestJob): Promise<RequestMeasurement | null> {
+    if (!this.mayStart()) return null;
+    if (this.slots) {
+      const got = await this.slots.acquire(this.stopper.signal);
+      if (!got) return null;
+      if (!this.mayStart()) {
+        this.slots.release();
+        return null;
+      }
+    }
+    this.sentCount++;
+    this.inFlight++;
+    const now = epochNow();
+    this.total.noteSent(now);
+    this.step?.noteSent(now);
+    const apiKey = this.keyFor(job.user);
+    const m = await this.client.measure(
+      {
+        baseUrl: this.plan.target.baseUrl,
+        path: this.plan.target.chatPath,
+        headers: this.plan.target.headers as Record<string, string>,
+        body: chatBody(job, this.plan.temperature),
+        signal: this.canceller.signal,
+        ...(apiKey ? { apiKey } : {}),
+      },
+      { collectContent: job.collectContent },
+    );
+    this.inFlight--;
+    this.slots?.release();
+    // A request we cancelled ourselves says nothing about the endpoint.
+    if (m.errorClass === 'aborted' && this.canceller.signal.aborted) return null;
+    this.record(job, m);
+    return m;
+  }
+
+  private mayStart(): boolean {
+    if (this.stopped) return false;
+    const max = this.plan.limits.maxRequests;
+    if (max !== null && this.sentCount >= max) {
+      this.stop('maxRequests');
+      return false;
+    }
+    if (this.costCap !== null && this.projectedCost() >= this.costCap) {
+      this.stop('maxCost');
+      return false;
+    }
+    return true;
+  }
+
+  /** Spent so far plus what the requests in flight will likely cost (the mean so far), to keep overspend small. */
+  private projectedCost(): number {
+    const t = this.total;
+    const mean = t.requests > 0 ? t.costUSD / t.requests : 0;
+    return t.costUSD + mean * (this.inFlight + 1);
+  }
+
+  private record(job: RequestJob, m: RequestMeasurement): void {
+    const cost = m.ok ? requestCost(this.plan.pricing, job.model, m.promptTokens, m.outputTokens) : 0;
+    const r = recordOf(m, {
+      scheduledAt: job.scheduledAt,
+      model: job.model,
+      testType: job.testType,
+      user: job.user,
+      costUSD: cost,
+    });
+    if (r.scheduledAt < this.warmupEnd) return;
+    this.total.record(r);
+    this.step?.record(r);
+    const first = m.ttft ?? m.e2e;
+    if (m.ok && first !== null) this.live.noteFirstToken(first);
+    for (const rep of this.reporters) rep.onRecord?.(r);
+    this.checkLimits();
+  }
+
+  private checkLimits(): void {
+    const t = this.total;
+    const maxErr = this.plan.limits.maxErrorRate;
+    if (maxErr !== null && t.requests >= ERROR_RATE_MIN_REQUESTS && t.errorRate > maxErr)
+      this.stop('maxErrorRate');
+    if (this.costCap !== null && t.costUSD >= this.costCap) this.stop('maxCost');
+  }
+
+  status(): LiveStatus {
+    const t = this.total;
+    const elapsedS = this.elapsedS();
+    const planned = plannedSeconds(this.plan);
+    const w = this.live.sample(monoNow(), this.sentCount, t.outputTokens);
+    const maxReq = this.plan.limits.maxRequests;
+    const progress =
+      planned !== null
+        ? Math.min(1, elapsedS / planned)
+        : maxReq !== null
+          ? Math.min(1, t.requests / maxReq)
+          : null;
+    return {
+      phase: this.phase,
+      elapsedS,
+      plannedS: planned,
+      progress,
+      sent: this.sentCount,
+      ok: t.ok,
+      errors: t.errors,
+      inFlight: this.inFlight,
+      usersActive: this.usersActive,
+      currentRate: w.rate,
+      requestedRate: this.plan.rate !== null ? this.plan.rate / this.plan.shard.count : null,
+      ttftP50: w.p50,
+      ttftP95: w.p95,
+      outputTokensPerS: w.tokensPerS,
+      errorsByClass: Object.fromEntries(t.errorsByClass),
+      costUSD: t.costUSD,
+      label: this.label,
+    };
+  }
+}
+
+/** How long the run is planned to last, when that is known in advance. */
+export function plannedSeconds(plan: RunPlan): number | null {
+  if (plan.mode === 'sweep' && plan.sweep) return plan.sweep.steps * plan.sweep.stepDurationS;
+  const d = plan.durationS ?? plan.limits.maxDurationS;
+  return d === null ? null : d + plan.warmupS;
+}
+
+function chatBody(job: RequestJob, temperature: number | null): Record<string, unknown> {
+  const body: Record<string, unknown> = { model: job.model, messages: job.messages, stream: job.stream };
+  // Without usage in the stream, output tokens could only be counted as chunks.
+  if (job.stream) body['stream_options'] = { include_usage: true };
+  if (job.maxTokens !== null) body['max_tokens'] = job.maxTokens;
+  if (temperature !== null) body['temperature'] = temperature;
+  if (job.cacheSalt !== null) body['cache_salt'] = job.cacheSalt;
+  return body;
+}

@@ -1,0 +1,71 @@
+import type { Slo } from '../metrics/run-metrics.js';
+import type { RunMode } from '../metrics/run-result.js';
+import type { QuestionStrategy, Spread } from '../scenario/index.js';
+import type { PriceTable } from './pricing.js';
+
+export interface TestTypePlan {
+  name: string;
+  weight: number;
+  strategy: QuestionStrategy;
+  cacheBehavior: 'avoid' | 'prefer' | 'mixed';
+  cacheSalt: string | null;
+  stream: boolean;
+  /** Small and medium models; a question shorter than `shortQuestionChars` goes to the first small one. */
+  slmModels: readonly string[];
+  mediumModels: readonly string[];
+  shortQuestionChars: number;
+  /** Long-document prompts (≥ 200 tokens), synthesized locally. */
+  long: boolean;
+}
+
+export interface LimitsPlan {
+  maxRequests: number | null;
+  maxDurationS: number | null;
+  maxCostUSD: number | null;
+  maxErrorRate: number | null;
+  maxConcurrent: number | null;
+}
+
+/**
+ * Everything the engine needs for one worker's run, independent of where it came from (a LoadTestScenario file,
+ * CLI flags, or the loadgen env contract).
+ */
+export interface RunPlan {
+  testRunId: string;
+  workerId: string;
+  shard: { index: number; count: number };
+  scenario: string;
+  seed: number;
+  target: { baseUrl: string; chatPath: string; timeoutS: number; headers: Readonly<Record<string, string>> };
+  mode: Exclude<RunMode, 'loadgen'>;
+  /** Requests per second for constant/poisson (whole run, before sharding). */
+  rate: number | null;
+  burstiness: number;
+  /** Parallel requests for `concurrency` mode (whole run, before sharding). */
+  concurrency: number | null;
+  /** Length of the measured run (rate and concurrency modes); users mode ends when sessions end or at limits. */
+  durationS: number | null;
+  /** Requests in this first stretch are sent but not recorded. */
+  warmupS: number;
+  sweep: { startRate: number; endRate: number; steps: number; stepDurationS: number } | null;
+  users: {
+    count: number;
+    questionsPerSession: { min: number; max: number };
+    thinkTime: Spread;
+    multiTurnProbability: number;
+    /** Start sessions again until a limit ends the run. */
+    continuous: boolean;
+    /** Users start this far apart (ms). */
+    staggerMs: number;
+  };
+  testTypes: readonly TestTypePlan[];
+  /** Sends every request to this model, whatever the test types say (e.g. to point examples at a simulator). */
+  modelOverride: string | null;
+  defaultModel: string;
+  promptTokens: Spread | null;
+  maxTokens: Spread | null;
+  temperature: number | null;
+  limits: LimitsPlan;
+  pricing: PriceTable;
+  slo: Slo | null;
+}

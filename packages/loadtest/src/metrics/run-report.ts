@@ -1,0 +1,129 @@
+import type { LatencyHistogram, LatencySummary } from '@llmops/core';
+import type { TimelinePoint } from './timeline.js';
+import { LATE_AFTER_MS } from './run-metrics.js';
+import type { DistributionName, GroupCounters, RunMetrics, Slo, TokenSourceCounts } from './run-metrics.js';
+
+/** Percentiles at which distributions are sampled for charts (a CDF per metric). */
+export const CDF_PERCENTILES: readonly number[] = [
+  0, 1, 2, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90, 92.5, 95, 97.5, 98, 99,
+  99.5, 99.9, 100,
+];
+
+export interface GroupReport {
+  requests: number;
+  ok: number;
+  errors: number;
+  outputTokens: number;
+  promptTokens: number;
+  costUSD: number;
+}
+
+/**
+ * The numbers of a run, derived only from {@link RunMetrics} — so a report built from merged worker metrics is
+ * identical to one built in a single process. Definitions follow the load-test contract's glossary (§6).
+ */
+export interface RunReport {
+  /** Epoch ms of the first request sent and of the last one finished; null before any request finished. */
+  firstSentAt: number | null;
+  lastDoneAt: number | null;
+  /** lastDoneAt − firstSentAt in seconds (AIPerf's benchmark duration). */
+  durationS: number;
+  requests: { total: number; ok: number; errors: number; streamed: number };
+  /** Requests sent (incl. unfinished) and finished requests sent late (queueing delay > lateAfterMs). */
+  schedule: { sent: number; late: number; lateAfterMs: number };
+  errorRate: number;
+  errorsByClass: Record<string, number>;
+  throughput: {
+    /** Successful requests per second. */
+    requestsPerS: number;
+    outputTokensPerS: number;
+    totalTokensPerS: number;
+    /** Highest output tokens/s over any one timeline bucket (tokens counted when their request finished). */
+    peakOutputTokensPerS: number;
+    /** Requests meeting every SLO per second; equals requestsPerS when no SLO is set. */
+    goodputPerS: number;
+  };
+  slo: Slo | null;
+  goodput: { requests: number; ratio: number };
+  /** ms, except decodeTokensPerS (tokens/s per request = 1000 / TPOT). */
+  latency: Record<DistributionName, LatencySummary>;
+  tokens: {
+    prompt: number;
+    output: number;
+    outputSource: TokenSourceCounts;
+    promptSource: TokenSourceCounts;
+    meanOutputPerRequest: number;
+    meanPromptPerRequest: number;
+  };
+  cost: { usd: number; unpricedRequests: number; usdPerMillionOutputTokens: number | null };
+  byModel: Record<string, GroupReport & { ttft: LatencySummary; e2e: LatencySummary }>;
+  byTestType: Record<string, GroupReport>;
+  /** For charts: value at each of {@link CDF_PERCENTILES} per distribution. */
+  cdf: Record<DistributionName, number[]>;
+  timeline: { bucketS: number; points: TimelinePoint[] };
+}
+
+const cdfOf = (h: LatencyHistogram): number[] =>
+  h.count === 0 ? [] : CDF_PERCENTILES.map((p) => h.percentile(p));
+
+const groupReport = (g: Readonly<GroupCounters>): GroupReport => ({
+  requests: g.requests,
+  ok: g.ok,
+  errors: g.errors,
+  outputTokens: g.outputTokens,
+  promptTokens: g.promptTokens,
+  costUSD: g.costNanoUSD / 1e9,
+});
+
+export function buildReport(m: RunMetrics): RunReport {
+  const durationS =
+    m.firstSentAt !== null && m.lastDoneAt !== null ? Math.max(0, m.lastDoneAt - m.firstSentAt) / 1000 : 0;
+  const per = (n: number): number => (durationS > 0 ? n / durationS : 0);
+  const names = Object.keys(m.hist) as DistributionName[];
+  const sortedEntries = <V>(map: ReadonlyMap<string, V>): [string, V][] =>
+    [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return {
+    firstSentAt: m.firstSentAt,
+    lastDoneAt: m.lastDoneAt,
+    durationS,
+    requests: { total: m.requests, ok: m.ok, errors: m.errors, streamed: m.streamed },
+    schedule: { sent: m.sent, late: m.late, lateAfterMs: LATE_AFTER_MS },
+    errorRate: m.errorRate,
+    errorsByClass: Object.fromEntries(sortedEntries(m.errorsByClass)),
+    throughput: {
+      requestsPerS: per(m.ok),
+      outputTokensPerS: per(m.outputTokens),
+      totalTokensPerS: per(m.outputTokens + m.promptTokens),
+      peakOutputTokensPerS: m.timeline.peakOutputTokensPerS(),
+      goodputPerS: per(m.goodput),
+    },
+    slo: m.slo,
+    goodput: { requests: m.goodput, ratio: m.requests === 0 ? 0 : m.goodput / m.requests },
+    latency: Object.fromEntries(names.map((d) => [d, m.hist[d].summary()])) as Record<
+      DistributionName,
+      LatencySummary
+    >,
+    tokens: {
+      prompt: m.promptTokens,
+      output: m.outputTokens,
+      outputSource: { ...m.outputTokenSource },
+      promptSource: { ...m.promptTokenSource },
+      meanOutputPerRequest: m.requests === 0 ? 0 : m.outputTokens / m.requests,
+      meanPromptPerRequest: m.requests === 0 ? 0 : m.promptTokens / m.requests,
+    },
+    cost: {
+      usd: m.costUSD,
+      unpricedRequests: m.unpriced,
+      usdPerMillionOutputTokens: m.outputTokens > 0 ? (m.costUSD / m.outputTokens) * 1e6 : null,
+    },
+    byModel: Object.fromEntries(
+      sortedEntries(m.models()).map(([k, g]) => [
+        k,
+        { ...groupReport(g), ttft: g.ttft.summary(), e2e: g.e2e.summary() },
+      ]),
+    ),
+    byTestType: Object.fromEntries(sortedEntries(m.testTypes()).map(([k, g]) => [k, groupReport(g)])),
+    cdf: Object.fromEntries(names.map((d) => [d, cdfOf(m.hist[d])])) as Record<DistributionName, number[]>,
+    timeline: { bucketS: m.timeline.widthMs / 1000, points: m.timeline.points() },
+  };
+}

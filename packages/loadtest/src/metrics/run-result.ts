@@ -1,0 +1,152 @@
+import type { RunReport } from './run-report.js';
+import { buildReport } from './run-report.js';
+import { RunMetrics, type SerializedRunMetrics } from './run-metrics.js';
+
+export type RunMode = 'users' | 'concurrency' | 'constant' | 'poisson' | 'sweep' | 'loadgen';
+
+/** Why a run (or sweep step) ended. */
+export type StopReason =
+  'completed' | 'duration' | 'maxRequests' | 'maxCost' | 'maxErrorRate' | 'interrupted' | 'error';
+
+/** Facts about one worker's run that are not metrics. */
+export interface WorkerMeta {
+  testRunId: string;
+  workerId: string;
+  /** This worker's share, e.g. users 0–24 of 50. */
+  shard: { index: number; count: number };
+  scenario: string;
+  mode: RunMode;
+  target: string;
+  startedAt: number;
+  endedAt: number;
+  /** Requests per second this worker was asked to send (open-loop modes), else null. */
+  requestedRate: number | null;
+  concurrency: number | null;
+  users: number;
+  stopReason: StopReason;
+}
+
+/** One step of a sweep: the rate asked for and what came of it. */
+export interface SerializedSweepStep {
+  requestedRate: number;
+  metrics: SerializedRunMetrics;
+}
+
+/** What a worker writes (`--json`, or the distributed run's per-worker file); `llmops loadtest merge` reads these. */
+export interface SerializedRun {
+  kind: 'llmops-loadtest-run';
+  v: 1;
+  workers: WorkerMeta[];
+  metrics: SerializedRunMetrics;
+  sweep: SerializedSweepStep[] | null;
+}
+
+export interface SweepStepReport {
+  requestedRate: number;
+  achievedRate: number;
+  meetsSlo: boolean;
+  report: RunReport;
+}
+
+/** The final, human-facing view of a run (what the summary, JSON and HTML outputs show). */
+export interface RunResult {
+  testRunId: string;
+  scenario: string;
+  mode: RunMode;
+  target: string;
+  workers: WorkerMeta[];
+  startedAt: number;
+  endedAt: number;
+  stopReason: StopReason;
+  /** Sum of the workers' requested rates; null for closed-loop modes. */
+  requestedRate: number | null;
+  /** Requests sent per second over the sending window (first to last send). */
+  achievedRate: number;
+  report: RunReport;
+  sweep: SweepStepReport[] | null;
+  /** Highest requested rate of the sweep whose steps up to it met the SLO (goodput ratio ≥ sweepGoodputRatio). */
+  maxRateMeetingSlo: number | null;
+}
+
+/** A sweep step meets the SLO when at least this share of its requests are good. */
+export const SWEEP_GOODPUT_RATIO = 0.95;
+
+const WORST: StopReason[] = [
+  'error',
+  'interrupted',
+  'maxErrorRate',
+  'maxCost',
+  'maxRequests',
+  'duration',
+  'completed',
+];
+
+export function stepReport(step: SerializedSweepStep): SweepStepReport {
+  const m = RunMetrics.fromJSON(step.metrics);
+  const report = buildReport(m);
+  return {
+    requestedRate: step.requestedRate,
+    achievedRate: m.achievedRate,
+    meetsSlo: m.requests > 0 && report.goodput.ratio >= SWEEP_GOODPUT_RATIO,
+    report,
+  };
+}
+
+/** Turns one or more workers' serialized runs into the run's result. Order of `runs` does not matter. */
+export function resultOf(runs: readonly SerializedRun[]): RunResult {
+  if (runs.length === 0) throw new Error('no load-test runs to report');
+  const workers = runs.flatMap((r) => r.workers).sort((a, b) => (a.workerId < b.workerId ? -1 : 1));
+  const first = workers[0];
+  if (!first) throw new Error('load-test run without worker metadata');
+  const ids = new Set(workers.map((w) => w.testRunId));
+  if (ids.size > 1) throw new Error(`runs of different tests cannot be merged: ${[...ids].join(', ')}`);
+  const metrics = new RunMetrics(runs[0]?.metrics.slo ?? null);
+  // Start from an empty metrics object so the result does not depend on which worker comes first.
+  for (const r of runs) metrics.merge(RunMetrics.fromJSON(r.metrics));
+  const startedAt = Math.min(...workers.map((w) => w.startedAt));
+  const endedAt = Math.max(...workers.map((w) => w.endedAt));
+  const rates = workers.map((w) => w.requestedRate);
+  const sweep = mergeSweeps(runs);
+  let maxRate: number | null = null;
+  if (sweep)
+    for (const s of sweep)
+      if (s.meetsSlo) maxRate = s.requestedRate;
+      else break;
+  const stop = workers.map((w) => w.stopReason).sort((a, b) => WORST.indexOf(a) - WORST.indexOf(b))[0];
+  return {
+    testRunId: first.testRunId,
+    scenario: first.scenario,
+    mode: first.mode,
+    target: first.target,
+    workers,
+    startedAt,
+    endedAt,
+    stopReason: stop ?? 'completed',
+    requestedRate: rates.every((r) => r !== null) ? rates.reduce<number>((a, r) => a + (r ?? 0), 0) : null,
+    achievedRate: metrics.achievedRate,
+    report: buildReport(metrics),
+    sweep,
+    maxRateMeetingSlo: maxRate,
+  };
+}
+
+function mergeSweeps(runs: readonly SerializedRun[]): SweepStepReport[] | null {
+  const withSweep = runs.filter((r) => r.sweep !== null);
+  if (withSweep.length === 0) return null;
+  const byStep = new Map<number, SerializedSweepStep[]>();
+  for (const r of withSweep)
+    (r.sweep ?? []).forEach((s, i) => {
+      const list = byStep.get(i) ?? [];
+      list.push(s);
+      byStep.set(i, list);
+    });
+  return [...byStep.keys()]
+    .sort((a, b) => a - b)
+    .map((i) => {
+      const steps = byStep.get(i) ?? [];
+      const m = new RunMetrics(steps[0]?.metrics.slo ?? null);
+      for (const s of steps) m.merge(RunMetrics.fromJSON(s.metrics));
+      const rate = steps.reduce((a, s) => a + s.requestedRate, 0);
+      return stepReport({ requestedRate: rate, metrics: m.toJSON() });
+    });
+}

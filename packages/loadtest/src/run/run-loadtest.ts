@@ -1,0 +1,117 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { executePlan } from '../engine/execute-plan.js';
+import type { RunPlan } from '../engine/run-plan.js';
+import type { RunResult, SerializedRun } from '../metrics/run-result.js';
+import { writeHtmlReport } from '../report/html-report.js';
+import { JsonlReporter } from '../report/jsonl-reporter.js';
+import { PushgatewayReporter } from '../report/pushgateway-reporter.js';
+import type { Reporter } from '../report/reporter.js';
+import { summaryTable } from '../report/summary-table.js';
+import { TerminalReporter, type TerminalStream } from '../report/terminal-reporter.js';
+import { loadScenarioFile, type LoadTestScenario } from '../scenario/index.js';
+import type { LoadtestRunConfig } from './loadtest-run-config.js';
+import { planOf } from './plan-from-scenario.js';
+import { setUpTenants } from './tenant-keys.js';
+
+export interface RunIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Where the live view goes; default: a stream writing through `err`. */
+  terminal?: TerminalStream;
+  isTTY: boolean;
+  signal: AbortSignal;
+}
+
+export interface LoadTestOutcome {
+  exitCode: 0 | 1 | 2;
+  result: RunResult;
+  run: SerializedRun;
+  plan: RunPlan;
+  htmlPath: string | null;
+}
+
+/** The document `--json` writes: the worker's mergeable run plus its human-facing result. */
+export interface RunFile extends SerializedRun {
+  result: RunResult;
+}
+
+/**
+ * Exit status: 2 when nothing succeeded, 1 when the run was aborted on maxErrorRate or its error rate ended above
+ * it (or above one half without a limit, the seed's "more than half failed"), else 0.
+ */
+export function exitCodeOf(r: RunResult, maxErrorRate: number | null): 0 | 1 | 2 {
+  const rep = r.report;
+  if (rep.requests.ok === 0) return 2;
+  if (r.stopReason === 'maxErrorRate' || r.stopReason === 'error') return 1;
+  return rep.errorRate > (maxErrorRate ?? 0.5) ? 1 : 0;
+}
+
+async function writeOut(path: string, text: string, io: RunIo): Promise<void> {
+  if (path === '-') {
+    io.out(text);
+    return;
+  }
+  await mkdir(dirname(resolve(path)), { recursive: true });
+  await writeFile(path, text);
+}
+
+function reportersOf(cfg: LoadtestRunConfig, plan: RunPlan, io: RunIo): Reporter[] {
+  const reporters: Reporter[] = [];
+  if (cfg.progress)
+    reporters.push(
+      new TerminalReporter({
+        stream: io.terminal ?? { write: (s) => (io.err(s.replace(/\n$/, '')), true) },
+        isTTY: io.isTTY,
+      }),
+    );
+  if (cfg.pushgateway)
+    reporters.push(
+      new PushgatewayReporter({
+        url: cfg.pushgateway,
+        intervalMs: cfg.pushInterval,
+        testRunId: plan.testRunId,
+        workerId: plan.workerId,
+      }),
+    );
+  if (cfg.jsonl) reporters.push(new JsonlReporter(cfg.jsonl));
+  return reporters;
+}
+
+/** `llmops loadtest run`: scenario + flags → bootstrap → load → cleanup → outputs. */
+export async function runLoadTest(
+  cfg: LoadtestRunConfig,
+  scenarioPath: string | undefined,
+  io: RunIo,
+): Promise<LoadTestOutcome> {
+  const path = scenarioPath ?? cfg.scenario;
+  const scenario: LoadTestScenario | null = path ? await loadScenarioFile(path) : null;
+  // The plan needs the user count, which the tenants settle; plan first with the scenario's count.
+  const users = scenario
+    ? scenario.spec.organizations.count * scenario.spec.users.perOrg.min
+    : (cfg.users ?? cfg.concurrency ?? 1);
+  const plan = planOf(cfg, scenario, users);
+  const say = (line: string): void => io.err(line);
+  const tenants = await setUpTenants(cfg, scenario, plan, say, io.signal);
+  const reporters = reportersOf(cfg, plan, io);
+  let execution;
+  try {
+    execution = await executePlan(plan, {
+      reporters,
+      signal: io.signal,
+      ...(tenants.keys ? { keyFor: (u: number) => tenants.keys?.keyFor(u) } : {}),
+    });
+  } finally {
+    for (const r of reporters) await r.close?.();
+    await tenants.cleanup(say);
+  }
+  const { run, result } = execution;
+  if (!cfg.progress) for (const line of summaryTable(result)) io.out(line);
+  if (cfg.json) {
+    const file: RunFile = { ...run, result };
+    await writeOut(cfg.json, JSON.stringify(file, null, cfg.json === '-' ? 0 : 2), io);
+  }
+  const htmlPath = cfg.html ? await writeHtmlReport(cfg.html, result) : null;
+  if (htmlPath) say(`HTML report: ${htmlPath}`);
+  return { exitCode: exitCodeOf(result, plan.limits.maxErrorRate), result, run, plan, htmlPath };
+}

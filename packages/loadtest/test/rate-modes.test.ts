@@ -1,0 +1,189 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '@llmops/core';
+import {
+  loadtestRunConfig,
+  mergeRunFiles,
+  runLoadTest,
+  type LoadTestOutcome,
+  type RequestRecord,
+} from '@llmops/loadtest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnServer, type SpawnedServer } from '../../../test-support/spawn-cli.js';
+
+// The simulator runs in its own process, as in production: sharing the generator's event loop would blur the
+// timing comparison with its ground truth.
+let sim: SpawnedServer;
+let dir: string;
+
+beforeAll(async () => {
+  sim = await spawnServer(['sim', 'llm', '--host', '127.0.0.1', '--port', '0', '--time-scale', '0.05']);
+  dir = mkdtempSync(join(tmpdir(), 'llmops-rates-'));
+}, 30_000);
+
+afterAll(async () => {
+  await sim?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function run(flags: Record<string, unknown>): Promise<LoadTestOutcome> {
+  const cfg = loadConfig(loadtestRunConfig, {
+    env: {},
+    flags: { progress: false, url: sim.url, model: 'llm-prod', ...flags },
+  });
+  return runLoadTest(cfg, undefined, {
+    out: () => {},
+    err: () => {},
+    isTTY: false,
+    signal: new AbortController().signal,
+  });
+}
+
+interface TruthTimeline {
+  id: string;
+  receivedAt: number;
+  tokenAt: number[];
+  promptTokens: number;
+  completionTokens: number;
+}
+
+describe('open-loop rates', () => {
+  it('sends a constant rate on schedule and reports requested vs achieved', async () => {
+    const o = await run({ mode: 'constant', rate: 40, duration: '3000ms', maxTokens: 8 });
+    const r = o.result;
+    expect(r.requestedRate).toBe(40);
+    expect(r.achievedRate).toBeGreaterThan(38);
+    expect(r.achievedRate).toBeLessThan(42);
+    expect(r.report.requests.total).toBeGreaterThanOrEqual(115);
+    expect(r.report.requests.total).toBeLessThanOrEqual(121);
+    expect(r.report.latency.queue.p50).toBeLessThan(5);
+  }, 30_000);
+
+  it('draws Poisson arrivals at the requested mean rate', async () => {
+    const o = await run({ mode: 'poisson', rate: 50, duration: '4000ms', maxTokens: 4, seed: 7 });
+    // 200 expected; a Poisson count has σ ≈ 14.
+    expect(o.result.report.requests.total).toBeGreaterThan(150);
+    expect(o.result.report.requests.total).toBeLessThan(250);
+    expect(o.result.mode).toBe('poisson');
+  }, 30_000);
+
+  it('counts a request that could not go out on time and reports its queueing delay', async () => {
+    // One slot for 20 req/s of ~100 ms answers: requests wait for the slot instead of being skipped.
+    const o = await run({ mode: 'constant', rate: 20, duration: '2000ms', maxConcurrent: 1, stream: true });
+    const r = o.result.report;
+    expect(r.requests.total).toBeGreaterThanOrEqual(10);
+    expect(r.schedule.late).toBeGreaterThan(0);
+    expect(r.latency.queue.max).toBeGreaterThan(100);
+    // Latency from the scheduled instant includes that wait.
+    expect(r.latency.latency.max).toBeGreaterThan(r.latency.e2e.max);
+  }, 30_000);
+});
+
+describe('closed loop and sweep', () => {
+  it('keeps a fixed number of requests in flight', async () => {
+    const o = await run({
+      mode: 'concurrency',
+      concurrency: 8,
+      duration: '2000ms',
+      stream: true,
+      maxTokens: 16,
+    });
+    const r = o.result.report;
+    expect(r.requests.errors).toBe(0);
+    expect(r.requests.total).toBeGreaterThan(8);
+    expect(o.result.mode).toBe('concurrency');
+    expect(o.result.requestedRate).toBeNull();
+  }, 30_000);
+
+  it('steps the rate up and reports the highest rate meeting the SLO', async () => {
+    const o = await run({
+      mode: 'sweep',
+      sweepStart: 5,
+      sweepEnd: 20,
+      sweepSteps: 3,
+      sweepStepDuration: '1500ms',
+      sloE2e: 60_000,
+      maxTokens: 8,
+    });
+    const s = o.result.sweep ?? [];
+    expect(s.map((x) => x.requestedRate)).toEqual([5, 12.5, 20]);
+    expect(s.every((x) => x.meetsSlo)).toBe(true);
+    expect(o.result.maxRateMeetingSlo).toBe(20);
+    for (const step of s) expect(step.achievedRate).toBeGreaterThan(step.requestedRate * 0.85);
+  }, 30_000);
+
+  it('stops the sweep at the first step that misses the SLO', async () => {
+    const o = await run({
+      mode: 'sweep',
+      sweepStart: 2,
+      sweepEnd: 10,
+      sweepSteps: 3,
+      sweepStepDuration: '1000ms',
+      sloTtft: 0.001,
+      stream: true,
+      maxTokens: 8,
+    });
+    expect(o.result.sweep).toHaveLength(1);
+    expect(o.result.maxRateMeetingSlo).toBeNull();
+  }, 30_000);
+});
+
+describe('metrics against the simulator’s ground truth', () => {
+  it('matches token counts exactly and TTFT/E2E within a few ms, request by request', async () => {
+    const jsonl = join(dir, 'requests.jsonl');
+    const o = await run({ mode: 'concurrency', concurrency: 10, maxRequests: 60, stream: true, jsonl });
+    const records = readFileSync(jsonl, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RequestRecord);
+    expect(records).toHaveLength(o.result.report.requests.total);
+    const dTtft: number[] = [];
+    for (const rec of records) {
+      const res = await fetch(`${sim.url}/sim/requests/${rec.requestId ?? ''}`);
+      expect(res.status, `ground truth of ${rec.requestId}`).toBe(200);
+      const t = (await res.json()) as TruthTimeline;
+      expect(rec.outputTokens).toBe(t.completionTokens);
+      expect(rec.outputTokenSource).toBe('usage');
+      expect(rec.promptTokens).toBe(t.promptTokens);
+      const first = t.tokenAt[0] ?? NaN;
+      dTtft.push(Math.abs((rec.ttftMs ?? NaN) - (first - t.receivedAt)));
+      // The pooled ITL has one gap per pair of token chunks.
+      expect(rec.itlMs.length).toBe(t.tokenAt.length - 1);
+    }
+    dTtft.sort((a, b) => a - b);
+    const median = dTtft[Math.floor(dTtft.length / 2)] ?? Infinity;
+    expect(median).toBeLessThan(3);
+    expect(o.result.report.latency.itl.count).toBe(records.reduce((a, r) => a + r.itlMs.length, 0));
+  }, 60_000);
+});
+
+describe('distributed runs', () => {
+  it('two workers of one test run merge into one report covering both', async () => {
+    const files = [0, 1].map((i) => join(dir, `worker-${i}.json`));
+    const outcomes = await Promise.all(
+      files.map((json, i) =>
+        run({
+          mode: 'constant',
+          rate: 20,
+          duration: '2000ms',
+          workers: 2,
+          workerIndex: i,
+          testRunId: 'test-distributed-1',
+          json,
+          maxTokens: 8,
+        }),
+      ),
+    );
+    for (const o of outcomes) expect(o.result.requestedRate).toBe(10);
+    const merged = await mergeRunFiles(files);
+    expect(merged.workers).toHaveLength(2);
+    expect(merged.requestedRate).toBe(20);
+    const total = outcomes.reduce((a, o) => a + o.result.report.requests.total, 0);
+    expect(merged.report.requests.total).toBe(total);
+    expect(merged.report.latency.e2e.count).toBe(
+      outcomes.reduce((a, o) => a + o.result.report.latency.e2e.count, 0),
+    );
+    expect(merged.achievedRate).toBeGreaterThan(17);
+  }, 30_000);
+});

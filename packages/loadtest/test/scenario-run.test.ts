@@ -1,0 +1,145 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '@llmops/core';
+import { loadtestRunConfig, runLoadTest, type LoadTestOutcome, type RunFile } from '@llmops/loadtest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MANAGEMENT_TOKEN, startGateway, type Gateway } from '../../proxy/test/gateway-harness.js';
+import { compatPath } from '../../../test-support/compat.js';
+
+let gw: Gateway;
+let dir: string;
+
+beforeAll(async () => {
+  gw = await startGateway();
+  dir = mkdtempSync(join(tmpdir(), 'llmops-lt-'));
+}, 30_000);
+
+afterAll(async () => {
+  await gw?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function run(
+  scenario: string | undefined,
+  flags: Record<string, unknown>,
+  signal = new AbortController().signal,
+): Promise<{ outcome: LoadTestOutcome; err: string[] }> {
+  const cfg = loadConfig(loadtestRunConfig, { env: {}, flags: { progress: false, ...flags } });
+  const err: string[] = [];
+  const outcome = await runLoadTest(cfg, scenario, {
+    out: () => {},
+    err: (l) => err.push(l),
+    isTTY: false,
+    signal,
+  });
+  return { outcome, err };
+}
+
+/** Points one of the original's example scenarios at the local gateway, with its pacing compressed. */
+const onGateway = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  url: gw.proxy.url,
+  adminKey: MANAGEMENT_TOKEN,
+  model: 'llm-prod',
+  thinkTimeScale: 0.01,
+  ...extra,
+});
+
+describe("the original's example scenarios on the local gateway", () => {
+  it('runs smoke-test.yaml: bootstraps 1 org × 5 users, every user asks its 3–5 questions, cleans up', async () => {
+    const json = join(dir, 'smoke.json');
+    const { outcome, err } = await run(compatPath('loadtest-scenarios/smoke-test.yaml'), onGateway({ json }));
+    const r = outcome.result;
+    expect(r.scenario).toBe('smoke-test');
+    expect(r.mode).toBe('users');
+    expect(r.stopReason).toBe('completed');
+    expect(r.report.requests.errors).toBe(0);
+    // 5 users × 3–5 questions, capped by maxRequests: 100.
+    expect(r.report.requests.total).toBeGreaterThanOrEqual(15);
+    expect(r.report.requests.total).toBeLessThanOrEqual(25);
+    expect(outcome.exitCode).toBe(0);
+    expect(err.join('\n')).toMatch(/bootstrap: 1 orgs, 5 users, 5 keys/);
+    expect(err.join('\n')).toMatch(/cleanup: deleted 5 keys/);
+    expect(err.join('\n')).not.toContain(MANAGEMENT_TOKEN);
+    const file = JSON.parse(readFileSync(json, 'utf8')) as RunFile;
+    expect(file.kind).toBe('llmops-loadtest-run');
+    expect(file.result.report.requests.total).toBe(r.report.requests.total);
+    // The bootstrapped keys were revoked at the end: the gateway now holds only inactive tokens for the project.
+    const tokens = await gw.manage<{ is_active: boolean }[]>('GET', '/manage/tokens');
+    expect(tokens.body.filter((t) => t.is_active)).toEqual([]);
+  }, 60_000);
+
+  it('runs the ConfigMap form of the smoke test the same way', async () => {
+    const { outcome } = await run(compatPath('loadtest-scenarios/configmap-smoke-test.yaml'), onGateway());
+    expect(outcome.result.scenario).toBe('smoke-test');
+    expect(outcome.result.report.requests.ok).toBeGreaterThanOrEqual(15);
+    expect(outcome.exitCode).toBe(0);
+  }, 60_000);
+
+  it('runs single-org-50-users.yaml with its three test types, streaming and JSON answers', async () => {
+    const { outcome } = await run(
+      compatPath('loadtest-scenarios/single-org-50-users.yaml'),
+      onGateway({ maxRequests: 150 }),
+    );
+    const r = outcome.result;
+    expect(r.stopReason).toBe('maxRequests');
+    expect(r.report.requests.total).toBe(150);
+    expect(r.report.requests.errors).toBe(0);
+    expect(Object.keys(r.report.byTestType).sort()).toEqual(['cached', 'long_document', 'random_short']);
+    // random_short and long_document stream, cached does not.
+    expect(r.report.requests.streamed).toBeGreaterThan(0);
+    expect(r.report.requests.streamed).toBeLessThan(150);
+    // Multi-turn (probability 0.5) sends longer prompts than single questions; usage counts them.
+    expect(r.report.tokens.promptSource.usage).toBe(150);
+  }, 90_000);
+});
+
+describe('limits', () => {
+  it('aborts on maxErrorRate when the upstream fails, and exits 1', async () => {
+    const bad = await startGateway({ sim: { faults: { '500': 0.6 } } });
+    try {
+      const { outcome } = await run(undefined, {
+        url: bad.sim.url,
+        model: 'llm-prod',
+        mode: 'concurrency',
+        concurrency: 4,
+        duration: 20_000,
+        maxErrorRate: 0.2,
+      });
+      expect(outcome.result.stopReason).toBe('maxErrorRate');
+      expect(outcome.result.report.errorsByClass['http_5xx']).toBeGreaterThan(0);
+      expect(outcome.exitCode).toBe(1);
+      // It stopped long before the 20 s it was given.
+      expect(outcome.result.endedAt - outcome.result.startedAt).toBeLessThan(10_000);
+    } finally {
+      await bad.close();
+    }
+  }, 60_000);
+
+  it('stops at maxCostUSD, priced from the scenario, with under 5% overspend', async () => {
+    const file = join(dir, 'priced.yaml');
+    writeFileSync(
+      file,
+      [
+        'apiVersion: loadtest.ai-aas.dev/v1',
+        'kind: LoadTestScenario',
+        'metadata: { name: priced }',
+        'spec:',
+        '  organizations: { count: 1 }',
+        '  users: { perOrg: { min: 4, max: 4 } }',
+        '  userBehavior: { thinkTimeSeconds: { base: 0, variance: 0 }, questionsPerSession: { min: 1, max: 1 } }',
+        `  targets: { apiRouterUrl: "${gw.sim.url}", bootstrapApi: none }`,
+        '  limits: { maxCostUSD: 1, maxDuration: 30s }',
+        '  load: { mode: concurrency, concurrency: 4, durationSec: 30 }',
+        '  pricing: { llm-prod: { inputPerMTokUSD: 100, outputPerMTokUSD: 200 } }',
+        '  testTypes: [{ name: chat, weight: 100, modelTargeting: { slmModels: [llm-prod] } }]',
+      ].join('\n'),
+    );
+    const { outcome } = await run(file, {});
+    const r = outcome.result;
+    expect(r.stopReason).toBe('maxCost');
+    expect(r.report.cost.unpricedRequests).toBe(0);
+    expect(r.report.cost.usd).toBeGreaterThan(0.9);
+    expect(r.report.cost.usd).toBeLessThanOrEqual(1.05);
+  }, 60_000);
+});
