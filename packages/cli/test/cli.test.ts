@@ -86,11 +86,17 @@ describe('server commands', () => {
 
   it('llmops start serves simulator and gateway, with a demo token that works and survives a restart', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'llmops-start-'));
-    const start = () =>
-      spawnServer(['start', '--sim-port', '0', '--proxy-port', '0', '--data-dir', dataDir], {}, 30_000);
+    const start = (...more: string[]) =>
+      spawnServer(['start', '--sim-port', '0', '--proxy-port', '0', '--data-dir', dataDir, ...more], {}, 30_000);
     try {
-      let s = await start();
+      // The first start also runs its (shortened) demo load test through the gateway.
+      let s = await start('--demo-load-duration', '3s');
       const out = s.output();
+      const report = /report: (\S+\.html)/.exec(out)?.[1] as string;
+      expect(report).toBe(join(dataDir, 'reports', 'demo-load.html'));
+      expect(readFileSync(report, 'utf8')).toContain('data-chart="latency-cdf"');
+      expect(out).toMatch(/Demo load test: [1-9]\d* ok, 0 errors/);
+      expect(out).toMatch(/bootstrap: created 2 organizations, 10 users, 10 keys/);
       const token = /Demo token \(project "demo"\):\s+(sk-\S+)/.exec(out)?.[1] as string;
       expect(token).toMatch(/^sk-[A-Za-z0-9_-]{22}$/);
       const gateway = /Gateway:\s+(http:\/\/\S+)/.exec(out)?.[1] as string;
@@ -107,8 +113,9 @@ describe('server commands', () => {
       });
       expect(r.status).toBe(200);
       expect(await s.stop()).toBe(0);
-      s = await start();
+      s = await start('--no-demo-load');
       expect(s.output()).toContain(token);
+      expect(s.output()).not.toContain('demo load test');
       expect(await s.stop()).toBe(0);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

@@ -58,7 +58,7 @@ describe("the original's example scenarios on the local gateway", () => {
     expect(r.report.requests.total).toBeGreaterThanOrEqual(15);
     expect(r.report.requests.total).toBeLessThanOrEqual(25);
     expect(outcome.exitCode).toBe(0);
-    expect(err.join('\n')).toMatch(/bootstrap: 1 orgs, 5 users, 5 keys/);
+    expect(err.join('\n')).toMatch(/bootstrap: created 1 organizations, 5 users, 5 keys/);
     expect(err.join('\n')).toMatch(/cleanup: deleted 5 keys/);
     expect(err.join('\n')).not.toContain(MANAGEMENT_TOKEN);
     const file = JSON.parse(readFileSync(json, 'utf8')) as RunFile;

@@ -3,6 +3,7 @@ import { createLogger, defineConfig, loadConfig, opt } from '@llmops/core';
 import { proxyConfig, startProxy } from '@llmops/proxy';
 import { simLlmConfig, startSimLlm } from '@llmops/sim';
 import { defineCommand } from '../command.js';
+import { runDemoLoad } from '../demo-load.js';
 import { ensureDemoToken, localSecret, newManagementToken } from '../demo-bootstrap.js';
 import { quickstartText } from '../quickstart.js';
 
@@ -25,7 +26,18 @@ export const startConfig = defineConfig({
   dataDir: opt.string({
     env: 'LLMOPS_DATA_DIR',
     default: './data',
-    description: "The local stack's SQLite database and generated credentials.",
+    description: "The local stack's SQLite database, generated credentials and reports.",
+  }),
+  demoLoad: opt.boolean({
+    env: 'LLMOPS_DEMO_LOAD',
+    default: true,
+    description: 'Run a short load test through the gateway after start-up and write its HTML report.',
+  }),
+  demoLoadDuration: opt.duration({
+    env: 'LLMOPS_DEMO_LOAD_DURATION',
+    default: 20_000,
+    min: 1000,
+    description: 'Length of that load test.',
   }),
 });
 
@@ -68,6 +80,11 @@ export const startCommand = defineCommand({
           managementTokenFile: resolve(dataDir, 'management-token'),
         }),
       );
+      if (config.demoLoad)
+        await runDemoLoad(
+          { gatewayUrl: proxy.url, managementToken, dataDir, seconds: config.demoLoadDuration / 1000 },
+          ctx,
+        );
     } catch (err) {
       await proxy.close();
       await sim.close();

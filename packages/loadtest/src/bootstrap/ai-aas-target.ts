@@ -8,6 +8,7 @@ import type {
   NewOrganization,
   NewUser,
   OrgBudget,
+  UnsupportedFeature,
 } from './bootstrap-target.js';
 
 export interface AiAasBootstrapTargetOptions {
@@ -29,7 +30,7 @@ const CreatedKey = z.object({ id: Id, name: z.string(), key: z.string().min(1) }
  */
 export class AiAasBootstrapTarget implements BootstrapTarget {
   readonly kind = 'ai-aas';
-  readonly unsupported: readonly string[] = [];
+  readonly unsupported: readonly UnsupportedFeature[] = [];
   private readonly http: BootstrapHttp;
 
   constructor(opts: AiAasBootstrapTargetOptions) {

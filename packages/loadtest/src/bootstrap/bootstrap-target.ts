@@ -1,3 +1,4 @@
+import type { TenantPlan } from './tenants.js';
 /** An organization's spending limits, as the scenario declares them (`spec.organizations.budget`). */
 export interface OrgBudget {
   limitUSD: number;
@@ -51,7 +52,14 @@ export interface BootstrapTarget {
   deleteUser(id: string): Promise<void>;
   deleteOrganization(id: string): Promise<void>;
   /** What this target ignores (e.g. budgets), for one warning line each. */
-  readonly unsupported: readonly string[];
+  readonly unsupported: readonly UnsupportedFeature[];
   /** Releases the target's connections; optional (in-memory targets have none). */
   close?(): Promise<void>;
+}
+
+/** Something a target cannot do; warned about only when the plan asks for it. */
+export interface UnsupportedFeature {
+  text: string;
+  /** Whether this plan uses the feature; absent = always worth a warning. */
+  appliesTo?: (plan: TenantPlan) => boolean;
 }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { BootstrapError } from './bootstrap-errors.js';
-import type { BootstrapTarget, NewApiKey, NewOrganization, NewUser } from './bootstrap-target.js';
+import type {
+  BootstrapTarget,
+  NewApiKey,
+  NewOrganization,
+  NewUser,
+  UnsupportedFeature,
+} from './bootstrap-target.js';
 import { bootstrapTenants } from './bootstrap.js';
 import { MemoryBootstrapTarget } from './memory-target.js';
 import type { TenantPlan } from './tenants.js';
@@ -11,7 +17,7 @@ type Op =
 /** Fails chosen calls (by operation and object name) and records concurrency, in front of the in-memory target. */
 class FaultyTarget implements BootstrapTarget {
   readonly kind = 'faulty';
-  readonly unsupported: string[] = [];
+  readonly unsupported: UnsupportedFeature[] = [];
   readonly inner = new MemoryBootstrapTarget();
   readonly calls: { op: Op; name: string }[] = [];
   inFlight = 0;
@@ -284,7 +290,11 @@ describe('bootstrapTenants', () => {
 
   it('warns once per thing the target does not support', async () => {
     const target = new FaultyTarget();
-    target.unsupported.push('organization budgets', 'users');
+    target.unsupported.push(
+      { text: 'organization budgets' },
+      { text: 'users' },
+      { text: 'something this plan does not use', appliesTo: () => false },
+    );
     const lines: string[] = [];
     await bootstrapTenants(target, plan({ orgCount: 1, usersPerOrg: 0 }), { log: (l) => lines.push(l) });
     expect(lines.filter((l) => l.startsWith('bootstrap: warning:'))).toEqual([

@@ -46,7 +46,8 @@ export async function bootstrapTenants(
   const policy = retryPolicy(opts);
   const log = opts.log ?? (() => {});
   for (const u of target.unsupported)
-    log(`bootstrap: warning: the ${target.kind} target does not support ${u}`);
+    if (u.appliesTo?.(plan) ?? true)
+      log(`bootstrap: warning: the ${target.kind} target does not support ${u.text}`);
   const users = typeof plan.usersPerOrg === 'number' ? String(plan.usersPerOrg) : 'drawn per org';
   log(
     `bootstrap: creating ${String(plan.orgCount)} organizations × ${users} users × ${String(plan.keysPerUser)} ` +

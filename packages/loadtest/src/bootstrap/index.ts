@@ -9,6 +9,7 @@ export type {
   NewOrganization,
   NewUser,
   OrgBudget,
+  UnsupportedFeature,
 } from './bootstrap-target.js';
 export { LLMOPS_MAX_TOKEN_MINUTES, LlmopsBootstrapTarget, tokenMinutes } from './llmops-target.js';
 export type { LlmopsBootstrapTargetOptions } from './llmops-target.js';

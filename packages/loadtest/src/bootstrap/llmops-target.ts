@@ -7,6 +7,7 @@ import type {
   NewApiKey,
   NewOrganization,
   NewUser,
+  UnsupportedFeature,
 } from './bootstrap-target.js';
 
 export interface LlmopsBootstrapTargetOptions {
@@ -39,10 +40,19 @@ const TokenAnswer = z.object({ id: z.string().min(1), token: z.string().min(1) }
  */
 export class LlmopsBootstrapTarget implements BootstrapTarget {
   readonly kind = 'llmops';
-  readonly unsupported: readonly string[] = [
-    'organization budgets (projects have no budget)',
-    `keys without expiry or beyond one year (expiryDays 0 or > 365 gives ${String(LLMOPS_MAX_TOKEN_MINUTES)} minutes, the gateway’s maximum)`,
-    'organization deletion (cleanup deactivates the project and revokes its tokens; its name stays taken)',
+  readonly unsupported: readonly UnsupportedFeature[] = [
+    {
+      text: 'organization budgets (projects have no budget)',
+      appliesTo: (p) => (p.budget?.limitUSD ?? 0) > 0,
+    },
+    {
+      text: `keys without expiry or beyond one year (expiryDays 0 or > 365 gives ${String(LLMOPS_MAX_TOKEN_MINUTES)} minutes, the gateway’s maximum)`,
+      appliesTo: (p) => p.expiryDays === 0 || p.expiryDays > 365,
+    },
+    {
+      text: 'organization deletion (cleanup deactivates the project and revokes its tokens; its name stays taken)',
+      appliesTo: () => false,
+    },
   ];
   private readonly http: BootstrapHttp;
   private readonly opts: LlmopsBootstrapTargetOptions;

@@ -7,6 +7,7 @@ import type {
   NewApiKey,
   NewOrganization,
   NewUser,
+  UnsupportedFeature,
 } from './bootstrap-target.js';
 
 export interface MemoryOrg extends NewOrganization {
@@ -27,7 +28,7 @@ export interface MemoryKey extends NewApiKey {
  */
 export class MemoryBootstrapTarget implements BootstrapTarget {
   readonly kind = 'memory';
-  readonly unsupported: readonly string[] = [];
+  readonly unsupported: readonly UnsupportedFeature[] = [];
   readonly orgs = new Map<string, MemoryOrg>();
   readonly users = new Map<string, MemoryUser>();
   readonly keys = new Map<string, MemoryKey>();

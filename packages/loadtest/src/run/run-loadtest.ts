@@ -81,11 +81,12 @@ function reportersOf(cfg: LoadtestRunConfig, plan: RunPlan, io: RunIo): Reporter
 /** `llmops loadtest run`: scenario + flags → bootstrap → load → cleanup → outputs. */
 export async function runLoadTest(
   cfg: LoadtestRunConfig,
-  scenarioPath: string | undefined,
+  scenarioSource: string | LoadTestScenario | undefined,
   io: RunIo,
 ): Promise<LoadTestOutcome> {
-  const path = scenarioPath ?? cfg.scenario;
-  const scenario: LoadTestScenario | null = path ? await loadScenarioFile(path) : null;
+  const source = scenarioSource ?? cfg.scenario;
+  const scenario: LoadTestScenario | null =
+    source === undefined ? null : typeof source === 'string' ? await loadScenarioFile(source) : source;
   // The plan needs the user count, which the tenants settle; plan first with the scenario's count.
   const users = scenario
     ? scenario.spec.organizations.count * scenario.spec.users.perOrg.min

@@ -114,9 +114,6 @@ export async function setUpTenants(
     },
     { log, signal },
   );
-  log(
-    `bootstrap: ${tenants.created.orgs} orgs, ${tenants.created.users} users, ${tenants.created.keys} keys in ${(tenants.durationMs / 1000).toFixed(2)} s`,
-  );
   const keys = tenants.orgs.flatMap((o) => o.users.map((u) => u.keys.map((k) => k.key)));
   const doCleanup = cfg.cleanup ?? spec.cleanup?.onCompletion ?? true;
   return {
@@ -128,11 +125,7 @@ export async function setUpTenants(
           say('cleanup: skipped (tenants kept)');
           return;
         }
-        const r = await cleanupTenants(target, tenants, { log: say });
-        say(
-          `cleanup: deleted ${r.deleted.keys} keys, ${r.deleted.users} users, ${r.deleted.orgs} orgs` +
-            (r.failures.length > 0 ? `; ${r.failures.length} failed` : ''),
-        );
+        await cleanupTenants(target, tenants, { log: say });
       } finally {
         await target.close?.();
       }
