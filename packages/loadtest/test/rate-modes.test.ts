@@ -11,6 +11,7 @@ import {
 } from '@llmops/loadtest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnServer, type SpawnedServer } from '../../../test-support/spawn-cli.js';
+import { parseExposition, startPushgateway, valueOf } from '../../../test-support/pushgateway.js';
 
 // The simulator runs in its own process, as in production: sharing the generator's event loop would blur the
 // timing comparison with its ground truth.
@@ -185,5 +186,34 @@ describe('distributed runs', () => {
       outcomes.reduce((a, o) => a + o.result.report.latency.e2e.count, 0),
     );
     expect(merged.achievedRate).toBeGreaterThan(17);
+  }, 30_000);
+});
+
+describe('Pushgateway export of a run', () => {
+  it('pushes the seed’s loadtest_* metrics during the run and a final push matching the result', async () => {
+    const pgw = await startPushgateway();
+    try {
+      const o = await run({
+        mode: 'constant',
+        rate: 20,
+        duration: '1500ms',
+        maxTokens: 8,
+        pushgateway: pgw.url,
+        pushInterval: '200ms',
+        testRunId: 'test-push-1',
+      });
+      const text = await (await fetch(`${pgw.url}/metrics`)).text();
+      const samples = parseExposition(text);
+      const group = { job: 'loadtest_worker', test_run_id: 'test-push-1', worker_id: o.plan.workerId };
+      expect(valueOf(samples, 'loadtest_worker_status', group)).toBe(3);
+      expect(
+        valueOf(samples, 'loadtest_requests_total', { ...group, model: 'llm-prod', success: 'true' }),
+      ).toBe(o.result.report.requests.ok);
+      expect(
+        valueOf(samples, 'loadtest_request_latency_seconds_count', { ...group, model: 'llm-prod' }),
+      ).toBe(o.result.report.latency.e2e.count);
+    } finally {
+      await pgw.stop();
+    }
   }, 30_000);
 });
