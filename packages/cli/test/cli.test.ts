@@ -87,7 +87,11 @@ describe('server commands', () => {
   it('llmops start serves simulator and gateway, with a demo token that works and survives a restart', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'llmops-start-'));
     const start = (...more: string[]) =>
-      spawnServer(['start', '--sim-port', '0', '--proxy-port', '0', '--data-dir', dataDir, ...more], {}, 30_000);
+      spawnServer(
+        ['start', '--sim-port', '0', '--proxy-port', '0', '--data-dir', dataDir, ...more],
+        {},
+        30_000,
+      );
     try {
       // The first start also runs its (shortened) demo load test through the gateway.
       let s = await start('--demo-load-duration', '3s');
