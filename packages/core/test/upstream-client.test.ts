@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamClient, type ClientErrorClass, type UpstreamRequest } from '@llmops/core';
@@ -78,6 +79,25 @@ describe('upstream client measurements', () => {
     }
     expect(last).toBe('[DONE]');
     expect([...times].sort((a, b) => a - b)).toEqual(times);
+  });
+});
+
+describe('upstream client and a shared abort signal', () => {
+  it('stops listening to the caller’s signal once each request is over (measure, json and send)', async () => {
+    const ac = new AbortController();
+    for (let i = 0; i < 5; i++) await client.measure(chat({ signal: ac.signal, maxTokens: 2 }));
+    await client.json(chat({ signal: ac.signal, stream: false, maxTokens: 2 }));
+    const res = await client.send(chat({ signal: ac.signal, maxTokens: 2 }));
+    for await (const ev of res.events()) void ev;
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('still aborts a request in flight when the shared signal fires', async () => {
+    const ac = new AbortController();
+    const p = client.measure(chat({ signal: ac.signal, maxTokens: 200 }));
+    setTimeout(() => ac.abort(), 30);
+    expect((await p).errorClass).toBe('aborted');
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
   });
 });
 

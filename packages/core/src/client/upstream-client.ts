@@ -74,6 +74,7 @@ export interface UpstreamResponse {
 export class UpstreamClient {
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
+  private readonly targets = new Map<string, { origin: string; path: string }>();
   readonly timeouts: Readonly<ClientTimeouts>;
 
   constructor(opts: UpstreamClientOptions = {}) {
@@ -95,10 +96,23 @@ export class UpstreamClient {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
+  /** Origin and path of base URL + path, parsed once per pair (a load test sends millions to a handful). */
+  private target(baseUrl: string, path: string): { origin: string; path: string } {
+    const key = `${baseUrl}\n${path}`;
+    let t = this.targets.get(key);
+    if (!t) {
+      const url = new URL(joinUrl(baseUrl, path));
+      t = { origin: url.origin, path: url.pathname + url.search };
+      if (this.targets.size >= 256) this.targets.clear();
+      this.targets.set(key, t);
+    }
+    return t;
+  }
+
   /** Builds undici's request options and the total-timeout deadline of one request. */
   private prepare(req: UpstreamRequest): { options: Dispatcher.DispatchOptions; total: TotalDeadline } {
     const t = { ...this.timeouts, ...req.timeouts };
-    const url = new URL(joinUrl(req.baseUrl, req.path));
+    const url = this.target(req.baseUrl, req.path);
     const headers: Record<string, string> = { ...req.headers };
     let body: string | Uint8Array | undefined;
     if (req.body !== undefined) {
@@ -112,7 +126,7 @@ export class UpstreamClient {
     const total = new TotalDeadline(t.totalMs, req.signal);
     const options: Dispatcher.DispatchOptions = {
       origin: url.origin,
-      path: url.pathname + url.search,
+      path: url.path,
       method: req.method ?? (body === undefined ? 'GET' : 'POST'),
       headers,
       body,
@@ -226,13 +240,20 @@ async function readText(res: UpstreamResponse): Promise<string> {
   }
 }
 
-/** Aborts the request when the total timeout passes or the caller's signal fires, remembering which. */
+/**
+ * Aborts the request when the total timeout passes or the caller's signal fires, remembering which. The listener on
+ * the caller's signal is removed when the request ends: a load generator passes one signal to every request of a
+ * run, and a listener left behind per request would keep each request alive and slow every later registration.
+ */
 class TotalDeadline {
-  private readonly ac = new AbortController();
+  // Created only when someone asks for `signal` (send/json); measure() is told through onAbort instead.
+  private ac: AbortController | undefined;
   private readonly timer: NodeJS.Timeout;
   private why: UpstreamClientError | undefined;
   private listener: ((why: UpstreamClientError) => void) | undefined;
-  readonly signal: AbortSignal;
+  private readonly caller: AbortSignal | undefined;
+  private readonly onCallerAbort = (): void =>
+    this.abort(new UpstreamClientError('aborted', 'request aborted by the caller'));
 
   constructor(totalMs: number, caller: AbortSignal | undefined) {
     this.timer = setTimeout(
@@ -243,23 +264,27 @@ class TotalDeadline {
       totalMs,
     );
     this.timer.unref();
-    this.signal = this.ac.signal;
+    this.caller = caller;
     if (caller) {
-      if (caller.aborted) this.abort(new UpstreamClientError('aborted', 'request aborted by the caller'));
-      else
-        caller.addEventListener(
-          'abort',
-          () => this.abort(new UpstreamClientError('aborted', 'request aborted by the caller')),
-          { once: true },
-        );
+      if (caller.aborted) this.onCallerAbort();
+      else caller.addEventListener('abort', this.onCallerAbort, { once: true });
     }
+  }
+
+  get signal(): AbortSignal {
+    if (!this.ac) {
+      this.ac = new AbortController();
+      if (this.why) this.ac.abort(this.why);
+    }
+    return this.ac.signal;
   }
 
   private abort(why: UpstreamClientError): void {
     if (this.why) return;
     this.why = why;
     clearTimeout(this.timer);
-    this.ac.abort(why);
+    this.caller?.removeEventListener('abort', this.onCallerAbort);
+    this.ac?.abort(why);
     this.listener?.(why);
   }
 
@@ -273,8 +298,10 @@ class TotalDeadline {
     return this.why;
   }
 
+  /** The request is over: stop the timer and stop listening to the caller. */
   clear(): void {
     clearTimeout(this.timer);
+    this.caller?.removeEventListener('abort', this.onCallerAbort);
   }
 }
 

@@ -65,15 +65,17 @@ export class LoadRun {
     private readonly keyFor: (user: number) => string | undefined,
   ) {
     const timeoutMs = plan.target.timeoutS * 1000;
+    const connections = connectionsFor(plan);
     this.client = new UpstreamClient({
       timeouts: { firstByteMs: timeoutMs, idleMs: timeoutMs, totalMs: timeoutMs },
+      ...(connections !== null ? { connections } : {}),
     });
     this.total = new RunMetrics(plan.slo);
     this.slots = plan.limits.maxConcurrent ? new Slots(plan.limits.maxConcurrent) : null;
     this.live = new LiveWindow(this.t0);
     this.warmupEnd = this.startedAt + plan.warmupS * 1000;
     this.costCap = plan.limits.maxCostUSD;
-    // Every request in flight and every waiting user listens on these.
+    // Every request in flight and every waiting user listens on these (and removes its listener when done).
     setMaxListeners(0, this.stopper.signal, this.canceller.signal);
   }
 
@@ -236,6 +238,21 @@ export class LoadRun {
       label: this.label,
     };
   }
+}
+
+/**
+ * Connections to open: no more than requests can be in flight (closed loop: the concurrency; users: one each;
+ * any mode: maxConcurrentReqs). Without a bound undici opens a new connection whenever all are busy, which at
+ * 1,000 streams overflowed the server's listen backlog and put SYN retries (1 s, 3 s) into measured TTFTs.
+ * Open-loop modes without maxConcurrentReqs stay unbounded: their in-flight count is the server's to decide.
+ */
+export function connectionsFor(plan: RunPlan): number | null {
+  const share = (n: number): number => Math.max(1, Math.ceil(n / plan.shard.count));
+  const bounds: number[] = [];
+  if (plan.limits.maxConcurrent !== null) bounds.push(plan.limits.maxConcurrent);
+  if (plan.mode === 'concurrency' && plan.concurrency !== null) bounds.push(share(plan.concurrency));
+  if (plan.mode === 'users') bounds.push(share(plan.users.count));
+  return bounds.length > 0 ? Math.min(...bounds) : null;
 }
 
 /** How long the run is planned to last, when that is known in advance. */
