@@ -28,7 +28,10 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(flags: Record<string, unknown>): Promise<LoadTestOutcome> {
+async function run(
+  flags: Record<string, unknown>,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<LoadTestOutcome> {
   const cfg = loadConfig(loadtestRunConfig, {
     env: {},
     flags: { progress: false, url: sim.url, model: 'llm-prod', ...flags },
@@ -37,7 +40,7 @@ async function run(flags: Record<string, unknown>): Promise<LoadTestOutcome> {
     out: () => {},
     err: () => {},
     isTTY: false,
-    signal: new AbortController().signal,
+    signal,
   });
 }
 
@@ -78,6 +81,22 @@ describe('open-loop rates', () => {
     expect(r.latency.queue.max).toBeGreaterThan(100);
     // Latency from the scheduled instant includes that wait.
     expect(r.latency.latency.max).toBeGreaterThan(r.latency.e2e.max);
+  }, 30_000);
+});
+
+describe('interruption', () => {
+  it('stops at once on Ctrl-C, cancels the streams in flight and reports what finished, without counting them as errors', async () => {
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 1500);
+    const t0 = Date.now();
+    const o = await run(
+      { mode: 'concurrency', concurrency: 6, duration: '60s', stream: true, maxTokens: 400 },
+      ac.signal,
+    );
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(o.result.stopReason).toBe('interrupted');
+    expect(o.result.report.requests.errors).toBe(0);
+    expect(o.result.report.requests.ok).toBeGreaterThan(0);
   }, 30_000);
 });
 

@@ -49,8 +49,8 @@ export class LoadRun {
   readonly startedAt = epochNow();
   private readonly t0 = monoNow();
   private readonly stopper = new AbortController();
-  /** Aborts requests still in flight (Ctrl-C); other stops let them finish. */
-  private readonly canceller = new AbortController();
+  /** Set when requests still in flight were aborted (Ctrl-C); other stops let them finish. */
+  private cancelled = false;
   private readonly slots: Slots | null;
   private readonly live: LiveWindow;
   private readonly warmupEnd: number;
@@ -75,8 +75,8 @@ export class LoadRun {
     this.live = new LiveWindow(this.t0);
     this.warmupEnd = this.startedAt + plan.warmupS * 1000;
     this.costCap = plan.limits.maxCostUSD;
-    // Every request in flight and every waiting user listens on these (and removes its listener when done).
-    setMaxListeners(0, this.stopper.signal, this.canceller.signal);
+    // Every waiting user and slot waiter listens on it (and removes its listener when done).
+    setMaxListeners(0, this.stopper.signal);
   }
 
   get signal(): AbortSignal {
@@ -95,7 +95,11 @@ export class LoadRun {
   stop(reason: StopReason, cancel = false): void {
     if (!this.stopReason) this.stopReason = reason;
     this.stopper.abort();
-    if (cancel) this.canceller.abort();
+    if (cancel && !this.cancelled) {
+      this.cancelled = true;
+      // One call aborts everything in flight; a per-request abort listener cost ~2% of the generator's CPU.
+      void this.client.destroy();
+    }
   }
 
   startTicking(): void {
@@ -146,7 +150,6 @@ export class LoadRun {
         path: this.plan.target.chatPath,
         headers: this.plan.target.headers as Record<string, string>,
         body: chatBody(job, this.plan.temperature),
-        signal: this.canceller.signal,
         ...(apiKey ? { apiKey } : {}),
       },
       { collectContent: job.collectContent },
@@ -154,7 +157,7 @@ export class LoadRun {
     this.inFlight--;
     this.slots?.release();
     // A request we cancelled ourselves says nothing about the endpoint.
-    if (m.errorClass === 'aborted' && this.canceller.signal.aborted) return null;
+    if (!m.ok && this.cancelled) return null;
     this.record(job, m);
     return m;
   }
