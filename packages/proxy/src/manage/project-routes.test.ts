@@ -170,6 +170,19 @@ describe('projects', () => {
       expect(tokens.map((t) => t.isActive)).toEqual([false, false]);
     });
 
+    it('revokes the tokens of a project that is already inactive', async () => {
+      const project = await create({ name: 'upd-4b', api_key: API_KEY });
+      await callApi(server, 'POST', '/manage/tokens', {
+        body: { project_id: project.id, duration_minutes: 5 },
+      });
+      await callApi(server, 'PATCH', `/manage/projects/${project.id}`, { body: { is_active: false } });
+      expect((await server.store.listTokens(project.id)).map((t) => t.isActive)).toEqual([true]);
+      await callApi(server, 'PATCH', `/manage/projects/${project.id}`, {
+        body: { is_active: false, revoke_tokens: true },
+      });
+      expect((await server.store.listTokens(project.id)).map((t) => t.isActive)).toEqual([false]);
+    });
+
     it.each([
       [{ revoke_tokens: true }],
       [{ revoke_tokens: true, is_active: true }],

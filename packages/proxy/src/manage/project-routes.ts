@@ -101,7 +101,8 @@ async function updateProject(ctx: ManageContext, req: FastifyRequest): Promise<u
   const patch = projectPatch(ctx, current, body);
   const updated = (await ctx.store.updateProject(current.id, patch)) ?? throwNotFound();
   const details: Record<string, unknown> = { updated_fields: Object.keys(patch), project_name: updated.name };
-  if (revokeTokens === true && patch.isActive === false) {
+  // Also when the project was already inactive: deactivating first and revoking later must still revoke.
+  if (revokeTokens === true && body.is_active === false) {
     const revoked = await ctx.store.revokeProjectTokens(current.id);
     details['tokens_revoked'] = revoked.revoked;
   }

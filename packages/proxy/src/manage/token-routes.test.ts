@@ -133,6 +133,13 @@ describe('tokens', () => {
       for (const t of tokens) expect(t.token).toMatch(/^sk-.{4}\*{14}.{4}$/);
     });
 
+    it('accepts ?project_id= too instead of silently listing every project', async () => {
+      const mine = await newProject('tokens-snake');
+      await callApi(server, 'POST', '/manage/tokens', { body: { project_id: mine, duration_minutes: 5 } });
+      const res = await callApi(server, 'GET', `/manage/tokens?project_id=${mine}`);
+      expect((res.body as TokenWire[]).map((t) => t.project_id)).toEqual([mine]);
+    });
+
     it("honours the spec's activeOnly filter", async () => {
       const other = await newProject('tokens-active-only');
       const a = await callApi(server, 'POST', '/manage/tokens', {

@@ -91,8 +91,10 @@ async function createToken(ctx: ManageContext, req: FastifyRequest, reply: Fasti
 async function listTokens(ctx: ManageContext, req: FastifyRequest): Promise<unknown> {
   const query = req.query as Record<string, unknown>;
   // camelCase, as the original reads it.
-  const projectId =
-    typeof query['projectId'] === 'string' && query['projectId'] !== '' ? query['projectId'] : undefined;
+  // The original reads `projectId`; `project_id` (the spelling of every body field) is accepted too rather than
+  // silently listing every project's tokens.
+  const raw = query['projectId'] ?? query['project_id'];
+  const projectId = typeof raw === 'string' && raw !== '' ? raw : undefined;
   const activeOnly = query['activeOnly'] === 'true' || query['activeOnly'] === '1';
   // Newest first (the store's order). activeOnly is in the OpenAPI spec; the original ignored it.
   const tokens = (await ctx.store.listTokens(projectId)).filter((t) => !activeOnly || t.isActive);
