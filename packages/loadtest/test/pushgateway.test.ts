@@ -286,6 +286,16 @@ describe('PushgatewayReporter against a real Pushgateway', () => {
     expect(valueOf(after, 'loadtest_run_cost_total_usd', group)).toBeCloseTo(0.024, 9);
   });
 
+  it('shows status 1 while bootstrapping, before the run starts', async () => {
+    const id = 'test-20250101-000000-boot0001';
+    const r = reporter(pgw.url, id, 'worker-boot');
+    r.onPhase('bootstrapping');
+    const group = { job: 'loadtest_worker', test_run_id: id, worker_id: 'worker-boot' };
+    const s = await waitFor(pgw.url, group, (x) => valueOf(x, 'loadtest_worker_status') !== undefined);
+    expect(valueOf(s, 'loadtest_worker_status')).toBe(1);
+    await r.close();
+  });
+
   it('a second worker of the same run gets a group of its own', async () => {
     const id = runId();
     const a = reporter(pgw.url, id, 'worker-a');

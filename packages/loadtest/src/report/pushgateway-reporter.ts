@@ -92,6 +92,13 @@ export class PushgatewayReporter implements Reporter {
     return { ...this.counts };
   }
 
+  /** Shows the phase before the run (the seed's status 1 while bootstrapping) with one push. */
+  onPhase(phase: WorkerPhase): void {
+    if (this.ended) return;
+    this.metrics.setPhase(phase);
+    if (this.timer === null) this.tick();
+  }
+
   onStart(_start: RunStart): void {
     this.metrics.setPhase('running');
     if (this.timer !== null || this.ended) return;

@@ -56,6 +56,8 @@ export interface LiveStatus {
  * called from the run's event loop; `onRecord` is on the hot path and must not block or allocate much.
  */
 export interface Reporter {
+  /** Before the run starts: e.g. 'bootstrapping' while tenants are created. */
+  onPhase?(phase: WorkerPhase): void;
   onStart?(start: RunStart): void | Promise<void>;
   onRecord?(record: RequestRecord): void;
   onTick?(status: LiveStatus): void;

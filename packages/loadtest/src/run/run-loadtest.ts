@@ -12,7 +12,7 @@ import { TerminalReporter, type TerminalStream } from '../report/terminal-report
 import { loadScenarioFile, type LoadTestScenario } from '../scenario/index.js';
 import type { LoadtestRunConfig } from './loadtest-run-config.js';
 import { planOf } from './plan-from-scenario.js';
-import { setUpTenants } from './tenant-keys.js';
+import { setUpTenants, type TenantSetup } from './tenant-keys.js';
 
 export interface RunIo {
   out: (line: string) => void;
@@ -93,18 +93,21 @@ export async function runLoadTest(
     : (cfg.users ?? cfg.concurrency ?? 1);
   const plan = planOf(cfg, scenario, users);
   const say = (line: string): void => io.err(line);
-  const tenants = await setUpTenants(cfg, scenario, plan, say, io.signal);
   const reporters = reportersOf(cfg, plan, io);
+  let tenants: TenantSetup | undefined;
   let execution;
   try {
+    for (const r of reporters) r.onPhase?.('bootstrapping');
+    tenants = await setUpTenants(cfg, scenario, plan, say, io.signal);
+    const keys = tenants.keys;
     execution = await executePlan(plan, {
       reporters,
       signal: io.signal,
-      ...(tenants.keys ? { keyFor: (u: number) => tenants.keys?.keyFor(u) } : {}),
+      ...(keys ? { keyFor: (u: number) => keys.keyFor(u) } : {}),
     });
   } finally {
     for (const r of reporters) await r.close?.();
-    await tenants.cleanup(say);
+    await tenants?.cleanup(say);
   }
   const { run, result } = execution;
   if (!cfg.progress) for (const line of summaryTable(result)) io.out(line);
