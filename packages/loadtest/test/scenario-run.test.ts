@@ -2,7 +2,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@llmops/core';
-import { loadtestRunConfig, runLoadTest, type LoadTestOutcome, type RunFile } from '@llmops/loadtest';
+import {
+  loadtestRunConfig,
+  mergeRunFiles,
+  runLoadTest,
+  type LoadTestOutcome,
+  type RunFile,
+} from '@llmops/loadtest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANAGEMENT_TOKEN, startGateway, type Gateway } from '../../proxy/test/gateway-harness.js';
 import { compatPath } from '../../../test-support/compat.js';
@@ -92,6 +98,29 @@ describe("the original's example scenarios on the local gateway", () => {
     // Multi-turn (probability 0.5) sends longer prompts than single questions; usage counts them.
     expect(r.report.tokens.promptSource.usage).toBe(150);
   }, 90_000);
+});
+
+describe('distributed scenario runs', () => {
+  it('two workers each bootstrap their own users of smoke-test.yaml; merged they cover all five', async () => {
+    const files = [0, 1].map((i) => join(dir, `smoke-w${i}.json`));
+    const runs = await Promise.all(
+      files.map((json, i) =>
+        run(
+          compatPath('loadtest-scenarios/smoke-test.yaml'),
+          onGateway({ json, workers: 2, workerIndex: i, testRunId: 'test-smoke-distributed' }),
+        ),
+      ),
+    );
+    expect(runs[0]?.err.join('\n')).toMatch(/created 1 organizations, 3 users, 3 keys/);
+    expect(runs[1]?.err.join('\n')).toMatch(/created 1 organizations, 2 users, 2 keys/);
+    const merged = await mergeRunFiles(files);
+    expect(merged.workers.map((w) => w.users).sort()).toEqual([2, 3]);
+    expect(merged.report.requests.errors).toBe(0);
+    expect(merged.report.requests.total).toBe(
+      runs.reduce((a, r) => a + r.outcome.result.report.requests.total, 0),
+    );
+    expect(merged.report.requests.total).toBeGreaterThanOrEqual(15);
+  }, 60_000);
 });
 
 describe('limits', () => {

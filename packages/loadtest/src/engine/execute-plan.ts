@@ -77,6 +77,7 @@ export async function executePlan(plan: RunPlan, opts: ExecuteOptions = {}): Pro
         break;
     }
     if (!run.stopReason) run.stop(run.plan.mode === 'users' ? 'completed' : 'duration');
+    run.label = 'finishing the requests in flight';
     await run.drain();
     run.phase = 'complete';
   } catch (err) {

@@ -93,7 +93,16 @@ export async function setUpTenants(
   const kind = cfg.bootstrapApi ?? spec.targets.bootstrapApi;
   if (kind === 'none' || !cfg.bootstrap) return none(total, cfg.apiKey ?? spec.targets.apiKey);
   const mine = shardUsers(total, plan.shard);
-  const mineByOrg = (org: number): number => mine.filter((u) => Math.floor(u / perOrg) === org).length;
+  if (mine.length === 0) {
+    log(`bootstrap: skipped (worker ${plan.shard.index} of ${plan.shard.count} has none of the ${total} users)`);
+    return { keys: null, totalUsers: total, cleanup: async () => {} };
+  }
+  const counts = Array.from(
+    { length: spec.organizations.count },
+    (_, org) => mine.filter((u) => Math.floor(u / perOrg) === org).length,
+  );
+  const even = counts.every((c) => c === counts[0]);
+  const mineByOrg = even ? (counts[0] ?? 0) : (org: number): number => counts[org] ?? 0;
   const target = targetOf(cfg, s, kind);
   // llmops projects cannot be deleted (only deactivated), so their names carry the run id to stay unique.
   const base = spec.organizations.namePrefix ?? 'loadtest-org';
