@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RequestRecord } from './request-record.js';
 import { RunMetrics } from './run-metrics.js';
 import { buildReport } from './run-report.js';
-import { resultOf, type SerializedRun, type WorkerMeta } from './run-result.js';
+import { resultOf, stepReport, type SerializedRun, type WorkerMeta } from './run-result.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -259,5 +259,21 @@ describe('distributed runs', () => {
       return JSON.stringify(rest).length;
     };
     expect(size(50_000)).toBeLessThan(size(1000) * 2);
+  });
+});
+
+describe('sweep steps', () => {
+  it('report throughput at the achieved send rate, not diluted by the wait for the last answers', () => {
+    // 20 requests sent 100 ms apart (10 req/s), each answered after 1 s: first send → last answer is 2.9 s.
+    const records = Array.from({ length: 20 }, (_, i) =>
+      rec({ sentAt: T0 + i * 100, scheduledAt: T0 + i * 100, doneAt: T0 + i * 100 + 1000, outputTokens: 5 }),
+    );
+    const step = stepReport({ requestedRate: 10, metrics: metricsOf(records).toJSON() });
+    expect(step.achievedRate).toBeCloseTo(10, 9);
+    expect(step.report.throughput.requestsPerS).toBeCloseTo(10, 9);
+    expect(step.report.throughput.goodputPerS).toBeCloseTo(10, 9);
+    expect(step.report.throughput.outputTokensPerS).toBeCloseTo(50, 9);
+    // The whole-run report keeps AIPerf's definition (first send → last answer).
+    expect(buildReport(metricsOf(records)).throughput.requestsPerS).toBeCloseTo(20 / 2.9, 9);
   });
 });
