@@ -10,7 +10,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { cpuSeconds, fmt, median, startServer } from './support/procs.js';
+import { alternatingRounds, cpuSeconds, fmt, median, startServer } from './support/procs.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -118,48 +118,44 @@ async function checkJson(url, body) {
 }
 
 async function throughput(sim, body) {
-  const res = { generator: [], autocannon: [] };
-  for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? ['generator', 'autocannon'] : ['autocannon', 'generator'];
-    for (const who of order) {
-      if (who === 'generator') {
-        const r = await measured(sim, GENERATOR, {
-          flags: generatorFlags(sim.url, {
-            concurrency: CONCURRENCY,
-            duration: `${SECONDS}s`,
-            maxTokens: JSON_TOKENS,
-            stream: false,
-          }),
-        });
-        assertClean('generator (JSON)', r);
-        res.generator.push({
-          rps: r.requestsPerS,
-          n: r.requests.ok,
-          p50: r.latency.e2e.p50,
-          p99: r.latency.e2e.p99,
-          cpuUs: (r.cpuS / r.requests.total) * 1e6,
-          simCpu: r.simCpuS / r.durationS,
-        });
-      } else {
-        const r = await measured(sim, AUTOCANNON, {
-          url: `${sim.url}${PATH}`,
-          body,
-          connections: CONCURRENCY,
-          seconds: SECONDS,
-        });
-        assertClean('autocannon', r);
-        res.autocannon.push({
-          rps: r.requestsPerS,
-          n: r.ok,
-          p50: r.latency.p50,
-          p99: r.latency.p99,
-          cpuUs: (r.cpuS / r.total) * 1e6,
-          simCpu: r.simCpuS / r.durationS,
-        });
-      }
-    }
-  }
-  return res;
+  return alternatingRounds(ROUNDS, {
+    generator: async () => {
+      const r = await measured(sim, GENERATOR, {
+        flags: generatorFlags(sim.url, {
+          concurrency: CONCURRENCY,
+          duration: `${SECONDS}s`,
+          maxTokens: JSON_TOKENS,
+          stream: false,
+        }),
+      });
+      assertClean('generator (JSON)', r);
+      return {
+        rps: r.requestsPerS,
+        n: r.requests.ok,
+        p50: r.latency.e2e.p50,
+        p99: r.latency.e2e.p99,
+        cpuUs: (r.cpuS / r.requests.total) * 1e6,
+        simCpu: r.simCpuS / r.durationS,
+      };
+    },
+    autocannon: async () => {
+      const r = await measured(sim, AUTOCANNON, {
+        url: `${sim.url}${PATH}`,
+        body,
+        connections: CONCURRENCY,
+        seconds: SECONDS,
+      });
+      assertClean('autocannon', r);
+      return {
+        rps: r.requestsPerS,
+        n: r.ok,
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        cpuUs: (r.cpuS / r.total) * 1e6,
+        simCpu: r.simCpuS / r.durationS,
+      };
+    },
+  });
 }
 
 async function streaming(sim) {
@@ -170,50 +166,46 @@ async function streaming(sim) {
     max_tokens: STREAM_TOKENS,
     messages: [{ role: 'user', content: 'Stream a long answer.' }],
   });
-  const res = { generator: [], bare: [] };
-  for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? ['generator', 'bare'] : ['bare', 'generator'];
-    for (const who of order) {
-      if (who === 'generator') {
-        const r = await measured(sim, GENERATOR, {
-          flags: generatorFlags(sim.url, {
-            concurrency: CONCURRENCY,
-            duration: `${SECONDS}s`,
-            maxTokens: STREAM_TOKENS,
-            stream: true,
-          }),
-        });
-        assertClean('generator (stream)', r);
-        // Token-bearing chunks: every gap between two of them is in the pooled ITL, plus each stream's first.
-        const chunks = r.latency.itl.count + r.latency.ttft.count;
-        if (r.outputTokens !== r.requests.ok * STREAM_TOKENS)
-          throw new Error(`generator (stream): ${r.outputTokens} tokens over ${r.requests.ok} answers`);
-        res.generator.push({
-          eps: chunks / r.durationS,
-          requests: r.requests.ok,
-          cpuUs: (r.cpuS / chunks) * 1e6,
-          simCpu: r.simCpuS / r.durationS,
-        });
-      } else {
-        const r = await measured(sim, SSE_READER, {
-          url: `${sim.url}${PATH}`,
-          body,
-          connections: CONCURRENCY,
-          seconds: SECONDS,
-        });
-        assertClean('bare SSE reader', r);
-        if (r.tokenEvents !== r.requests * STREAM_TOKENS)
-          throw new Error(`bare SSE reader: ${r.tokenEvents} token events over ${r.requests} answers`);
-        res.bare.push({
-          eps: r.tokenEventsPerS,
-          requests: r.requests,
-          cpuUs: (r.cpuS / r.tokenEvents) * 1e6,
-          simCpu: r.simCpuS / r.durationS,
-        });
-      }
-    }
-  }
-  return res;
+  return alternatingRounds(ROUNDS, {
+    generator: async () => {
+      const r = await measured(sim, GENERATOR, {
+        flags: generatorFlags(sim.url, {
+          concurrency: CONCURRENCY,
+          duration: `${SECONDS}s`,
+          maxTokens: STREAM_TOKENS,
+          stream: true,
+        }),
+      });
+      assertClean('generator (stream)', r);
+      // Token-bearing chunks: every gap between two of them is in the pooled ITL, plus each stream's first.
+      const chunks = r.latency.itl.count + r.latency.ttft.count;
+      if (r.outputTokens !== r.requests.ok * STREAM_TOKENS)
+        throw new Error(`generator (stream): ${r.outputTokens} tokens over ${r.requests.ok} answers`);
+      return {
+        eps: chunks / r.durationS,
+        requests: r.requests.ok,
+        cpuUs: (r.cpuS / chunks) * 1e6,
+        simCpu: r.simCpuS / r.durationS,
+      };
+    },
+    bare: async () => {
+      const r = await measured(sim, SSE_READER, {
+        url: `${sim.url}${PATH}`,
+        body,
+        connections: CONCURRENCY,
+        seconds: SECONDS,
+      });
+      assertClean('bare SSE reader', r);
+      if (r.tokenEvents !== r.requests * STREAM_TOKENS)
+        throw new Error(`bare SSE reader: ${r.tokenEvents} token events over ${r.requests} answers`);
+      return {
+        eps: r.tokenEventsPerS,
+        requests: r.requests,
+        cpuUs: (r.cpuS / r.tokenEvents) * 1e6,
+        simCpu: r.simCpuS / r.durationS,
+      };
+    },
+  });
 }
 
 function quantile(xs, q) {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, request } from 'undici';
 import {
+  alternatingRounds,
   clientPortsOf,
   countNewConnections,
   cpuSeconds,
@@ -266,12 +267,15 @@ async function probe(s, targets) {
 }
 
 async function measureScenario(s, targets, sim, simPort) {
-  const per = Object.fromEntries(targets.map((t) => [t.name, { rssBefore: rssBytes(t.pid), runs: [] }]));
-  for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? targets : [...targets].reverse();
-    for (const t of order) per[t.name].runs.push(await load(t, s, sim, simPort));
+  const per = Object.fromEntries(targets.map((t) => [t.name, { rssBefore: rssBytes(t.pid) }]));
+  const runs = await alternatingRounds(
+    ROUNDS,
+    Object.fromEntries(targets.map((t) => [t.name, () => load(t, s, sim, simPort)])),
+  );
+  for (const t of targets) {
+    per[t.name].runs = runs[t.name];
+    per[t.name].rssAfter = rssBytes(t.pid);
   }
-  for (const t of targets) per[t.name].rssAfter = rssBytes(t.pid);
   const latency = await probe(s, targets);
   for (const t of targets) {
     per[t.name].latency = latency[t.name];

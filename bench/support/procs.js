@@ -98,6 +98,18 @@ export async function countNewConnections(port, fn, everyMs = 250) {
   return { result, opened: seen.size };
 }
 
+/**
+ * Runs every client once per round, in the given order in even rounds and reversed in odd ones (so neither always
+ * runs on a warmer or a more loaded machine), and returns each client's samples by name.
+ */
+export async function alternatingRounds(rounds, clients) {
+  const names = Object.keys(clients);
+  const samples = Object.fromEntries(names.map((n) => [n, []]));
+  for (let round = 0; round < rounds; round++)
+    for (const n of round % 2 === 0 ? names : [...names].reverse()) samples[n].push(await clients[n]());
+  return samples;
+}
+
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;

@@ -5,6 +5,7 @@ import {
   loadtestRunConfig,
   mergeRunFiles,
   runLoadTest,
+  scenarioUsers,
   summaryTable,
   writeHtmlReport,
 } from '@llmops/loadtest';
@@ -75,8 +76,7 @@ export const loadtestValidateCommand = defineCommand({
     for (const f of ctx.args) {
       try {
         const s = await loadScenarioFile(f);
-        const users = s.spec.organizations.count * s.spec.users.perOrg.min;
-        ctx.out(`${f}: ok (${s.metadata.name}: ${users} users, mode ${s.spec.load.mode})`);
+        ctx.out(`${f}: ok (${s.metadata.name}: ${scenarioUsers(s)} users, mode ${s.spec.load.mode})`);
       } catch (err) {
         bad++;
         ctx.err(err instanceof Error ? err.message : String(err));

@@ -10,7 +10,7 @@ import { Rng } from '../scenario/random.js';
 import { JobFactory } from './job-factory.js';
 import { LoadRun } from './load-run.js';
 import { closedLoop, openLoop, shardUsers, sweep, usersLoop } from './modes.js';
-import type { RunPlan } from './run-plan.js';
+import { workerConcurrency, workerRate, type RunPlan } from './run-plan.js';
 
 export interface ExecuteOptions {
   reporters?: readonly Reporter[];
@@ -23,11 +23,6 @@ export interface ExecuteOptions {
 export interface Execution {
   run: SerializedRun;
   result: RunResult;
-}
-
-/** The worker's share of a whole-run quantity (rate, concurrency), never below the smallest meaningful value. */
-function share(total: number, count: number, min: number): number {
-  return Math.max(min, total / count);
 }
 
 /** Runs one worker's part of a plan to its end and returns its serialized metrics and the (single-worker) result. */
@@ -58,16 +53,17 @@ export async function executePlan(plan: RunPlan, opts: ExecuteOptions = {}): Pro
   run.phase = 'running';
   run.startTicking();
   let steps: SerializedSweepStep[] | null = null;
-  const count = plan.shard.count;
+  const rate = workerRate(plan);
+  const concurrency = workerConcurrency(plan);
   const measureS = plan.durationS === null ? null : plan.durationS + plan.warmupS;
   try {
     switch (plan.mode) {
       case 'constant':
       case 'poisson':
-        await openLoop(run, jobs, plan.mode, share(plan.rate ?? 0, count, 1e-6), measureS ?? Infinity, rng);
+        await openLoop(run, jobs, plan.mode, rate ?? 0, measureS ?? Infinity, rng);
         break;
       case 'concurrency':
-        await closedLoop(run, jobs, Math.round(share(plan.concurrency ?? 1, count, 1)), measureS, rng);
+        await closedLoop(run, jobs, concurrency ?? 1, measureS, rng);
         break;
       case 'users':
         await usersLoop(run, jobs, users, rng);
@@ -104,9 +100,8 @@ export async function executePlan(plan: RunPlan, opts: ExecuteOptions = {}): Pro
         target: plan.target.baseUrl,
         startedAt: run.startedAt,
         endedAt: epochNow(),
-        requestedRate:
-          plan.mode === 'constant' || plan.mode === 'poisson' ? share(plan.rate ?? 0, count, 1e-6) : null,
-        concurrency: plan.mode === 'concurrency' ? Math.round(share(plan.concurrency ?? 1, count, 1)) : null,
+        requestedRate: rate,
+        concurrency,
         users: users.length,
         stopReason: run.stopReason ?? 'completed',
       },

@@ -6,7 +6,7 @@ import type { StopReason } from '../metrics/run-result.js';
 import type { LiveStatus, Reporter, WorkerPhase } from '../report/reporter.js';
 import { LiveWindow } from './live-window.js';
 import { requestCost } from './pricing.js';
-import type { RunPlan } from './run-plan.js';
+import { workerConcurrency, workerRate, type RunPlan } from './run-plan.js';
 import { Slots } from './slots.js';
 
 /** A chat message as sent upstream. */
@@ -232,7 +232,7 @@ export class LoadRun {
       inFlight: this.inFlight,
       usersActive: this.usersActive,
       currentRate: w.rate,
-      requestedRate: this.plan.rate !== null ? this.plan.rate / this.plan.shard.count : null,
+      requestedRate: workerRate(this.plan),
       ttftP50: w.p50,
       ttftP95: w.p95,
       outputTokensPerS: w.tokensPerS,
@@ -250,11 +250,11 @@ export class LoadRun {
  * Open-loop modes without maxConcurrentReqs stay unbounded: their in-flight count is the server's to decide.
  */
 export function connectionsFor(plan: RunPlan): number | null {
-  const share = (n: number): number => Math.max(1, Math.ceil(n / plan.shard.count));
   const bounds: number[] = [];
   if (plan.limits.maxConcurrent !== null) bounds.push(plan.limits.maxConcurrent);
-  if (plan.mode === 'concurrency' && plan.concurrency !== null) bounds.push(share(plan.concurrency));
-  if (plan.mode === 'users') bounds.push(share(plan.users.count));
+  const concurrency = workerConcurrency(plan);
+  if (concurrency !== null) bounds.push(concurrency);
+  if (plan.mode === 'users') bounds.push(Math.max(1, Math.ceil(plan.users.count / plan.shard.count)));
   return bounds.length > 0 ? Math.min(...bounds) : null;
 }
 

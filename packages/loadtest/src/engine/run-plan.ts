@@ -69,3 +69,15 @@ export interface RunPlan {
   pricing: PriceTable;
   slo: Slo | null;
 }
+
+/** This worker's share of the run's request rate in the open-loop modes (constant, poisson), else null. */
+export function workerRate(plan: RunPlan): number | null {
+  if (plan.mode !== 'constant' && plan.mode !== 'poisson') return null;
+  return Math.max(1e-6, (plan.rate ?? 0) / plan.shard.count);
+}
+
+/** This worker's share of the requests in flight in `concurrency` mode (at least one), else null. */
+export function workerConcurrency(plan: RunPlan): number | null {
+  if (plan.mode !== 'concurrency') return null;
+  return Math.round(Math.max(1, (plan.concurrency ?? 1) / plan.shard.count));
+}

@@ -19,6 +19,11 @@ export function newWorkerId(): string {
   return `worker-${hostname()}-${randomBytes(4).toString('hex')}`;
 }
 
+/** Simulated users of a scenario: the original bootstraps `users.perOrg.min` users in each organization. */
+export function scenarioUsers(s: LoadTestScenario): number {
+  return s.spec.organizations.count * s.spec.users.perOrg.min;
+}
+
 /** A user-facing problem with the flags and scenario together (e.g. sweep mode without rates). */
 export class PlanError extends Error {
   override readonly name = 'PlanError';

@@ -11,7 +11,7 @@ import { summaryTable } from '../report/summary-table.js';
 import { TerminalReporter, type TerminalStream } from '../report/terminal-reporter.js';
 import { loadScenarioFile, type LoadTestScenario } from '../scenario/index.js';
 import type { LoadtestRunConfig } from './loadtest-run-config.js';
-import { planOf } from './plan-from-scenario.js';
+import { planOf, scenarioUsers } from './plan-from-scenario.js';
 import { setUpTenants, type TenantSetup } from './tenant-keys.js';
 
 export interface RunIo {
@@ -87,10 +87,7 @@ export async function runLoadTest(
   const source = scenarioSource ?? cfg.scenario;
   const scenario: LoadTestScenario | null =
     source === undefined ? null : typeof source === 'string' ? await loadScenarioFile(source) : source;
-  // The plan needs the user count, which the tenants settle; plan first with the scenario's count.
-  const users = scenario
-    ? scenario.spec.organizations.count * scenario.spec.users.perOrg.min
-    : (cfg.users ?? cfg.concurrency ?? 1);
+  const users = scenario ? scenarioUsers(scenario) : (cfg.users ?? cfg.concurrency ?? 1);
   const plan = planOf(cfg, scenario, users);
   const say = (line: string): void => io.err(line);
   const reporters = reportersOf(cfg, plan, io);

@@ -38,8 +38,6 @@ export class TenantKeys {
 
 export interface TenantSetup {
   keys: TenantKeys | null;
-  /** Users in the whole run (all workers). */
-  totalUsers: number;
   cleanup(log: (line: string) => void): Promise<void>;
 }
 
@@ -73,29 +71,28 @@ export async function setUpTenants(
   log: (line: string) => void,
   signal: AbortSignal,
 ): Promise<TenantSetup> {
-  const none = (total: number, key: string | undefined): TenantSetup => {
-    const users = shardUsers(total, plan.shard);
-    return {
-      keys: key
-        ? new TenantKeys(
-            users,
-            users.map(() => [key]),
-          )
-        : null,
-      totalUsers: total,
-      cleanup: async () => {},
-    };
-  };
-  if (!s) return none(cfg.users ?? 1, cfg.apiKey);
+  // The plan's user count is the scenario's (orgs × users per org) or the flags'.
+  const total = plan.users.count;
+  const mine = shardUsers(total, plan.shard);
+  const none = (key: string | undefined): TenantSetup => ({
+    keys: key
+      ? new TenantKeys(
+          mine,
+          mine.map(() => [key]),
+        )
+      : null,
+    cleanup: async () => {},
+  });
+  if (!s) return none(cfg.apiKey);
   const spec = s.spec;
   const perOrg = spec.users.perOrg.min;
-  const total = spec.organizations.count * perOrg;
   const kind = cfg.bootstrapApi ?? spec.targets.bootstrapApi;
-  if (kind === 'none' || !cfg.bootstrap) return none(total, cfg.apiKey ?? spec.targets.apiKey);
-  const mine = shardUsers(total, plan.shard);
+  if (kind === 'none' || !cfg.bootstrap) return none(cfg.apiKey ?? spec.targets.apiKey);
   if (mine.length === 0) {
-    log(`bootstrap: skipped (worker ${plan.shard.index} of ${plan.shard.count} has none of the ${total} users)`);
-    return { keys: null, totalUsers: total, cleanup: async () => {} };
+    log(
+      `bootstrap: skipped (worker ${plan.shard.index} of ${plan.shard.count} has none of the ${total} users)`,
+    );
+    return none(undefined);
   }
   const counts = Array.from(
     { length: spec.organizations.count },
@@ -127,7 +124,6 @@ export async function setUpTenants(
   const doCleanup = cfg.cleanup ?? spec.cleanup?.onCompletion ?? true;
   return {
     keys: new TenantKeys(mine, keys),
-    totalUsers: total,
     cleanup: async (say) => {
       try {
         if (!doCleanup) {
