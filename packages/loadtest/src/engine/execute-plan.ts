@@ -8,7 +8,7 @@ import {
 import type { Reporter } from '../report/reporter.js';
 import { Rng } from '../scenario/random.js';
 import { JobFactory } from './job-factory.js';
-import { LoadRun } from './load-run.js';
+import { LoadRun, plannedSeconds } from './load-run.js';
 import { closedLoop, openLoop, shardUsers, sweep, usersLoop } from './modes.js';
 import { workerConcurrency, workerRate, type RunPlan } from './run-plan.js';
 
@@ -45,7 +45,7 @@ export async function executePlan(plan: RunPlan, opts: ExecuteOptions = {}): Pro
       scenario: plan.scenario,
       mode: plan.mode,
       target: plan.target.baseUrl,
-      plannedS: null,
+      plannedS: plannedSeconds(plan),
       plannedRequests: plan.limits.maxRequests,
       requestedRate: plan.rate,
       users: users.length,
