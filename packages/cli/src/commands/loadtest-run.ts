@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { defineConfig, opt } from '@llmops/core';
 import {
   loadScenarioFile,
@@ -8,6 +7,7 @@ import {
   scenarioUsers,
   summaryTable,
   writeHtmlReport,
+  writeJsonOutput,
 } from '@llmops/loadtest';
 import { defineCommand } from '../command.js';
 
@@ -55,11 +55,7 @@ export const loadtestMergeCommand = defineCommand({
   async run(config, ctx) {
     const result = await mergeRunFiles(ctx.args);
     for (const line of summaryTable(result)) ctx.out(line);
-    if (config.json) {
-      const text = JSON.stringify(result, null, config.json === '-' ? 0 : 2);
-      if (config.json === '-') ctx.out(text);
-      else await writeFile(config.json, text);
-    }
+    if (config.json) await writeJsonOutput(config.json, result, ctx.out);
     if (config.html) ctx.err(`HTML report: ${await writeHtmlReport(config.html, result)}`);
     return 0;
   },

@@ -47,13 +47,18 @@ export function exitCodeOf(r: RunResult, maxErrorRate: number | null): 0 | 1 | 2
   return rep.errorRate > (maxErrorRate ?? 0.5) ? 1 : 0;
 }
 
-async function writeOut(path: string, text: string, io: RunIo): Promise<void> {
+/** Writes a JSON output: `-` prints it on one line, a path gets it indented (folders created). */
+export async function writeJsonOutput(
+  path: string,
+  value: unknown,
+  out: (line: string) => void,
+): Promise<void> {
   if (path === '-') {
-    io.out(text);
+    out(JSON.stringify(value));
     return;
   }
   await mkdir(dirname(resolve(path)), { recursive: true });
-  await writeFile(path, text);
+  await writeFile(path, JSON.stringify(value, null, 2));
 }
 
 function reportersOf(cfg: LoadtestRunConfig, plan: RunPlan, io: RunIo): Reporter[] {
@@ -110,7 +115,7 @@ export async function runLoadTest(
   if (!cfg.progress) for (const line of summaryTable(result)) io.out(line);
   if (cfg.json) {
     const file: RunFile = { ...run, result };
-    await writeOut(cfg.json, JSON.stringify(file, null, cfg.json === '-' ? 0 : 2), io);
+    await writeJsonOutput(cfg.json, file, io.out);
   }
   const htmlPath = cfg.html ? await writeHtmlReport(cfg.html, result) : null;
   if (htmlPath) say(`HTML report: ${htmlPath}`);
