@@ -56,8 +56,6 @@ export class LoadRun {
   private readonly warmupEnd: number;
   private readonly pending = new Set<Promise<unknown>>();
   private ticker: NodeJS.Timeout | undefined;
-  private sentCount = 0;
-  private readonly costCap: number | null;
 
   constructor(
     readonly plan: RunPlan,
@@ -74,7 +72,6 @@ export class LoadRun {
     this.slots = plan.limits.maxConcurrent ? new Slots(plan.limits.maxConcurrent) : null;
     this.live = new LiveWindow(this.t0);
     this.warmupEnd = this.startedAt + plan.warmupS * 1000;
-    this.costCap = plan.limits.maxCostUSD;
     // Every waiting user and slot waiter listens on it (and removes its listener when done).
     setMaxListeners(0, this.stopper.signal);
   }
@@ -138,7 +135,6 @@ export class LoadRun {
         return null;
       }
     }
-    this.sentCount++;
     this.inFlight++;
     const now = epochNow();
     this.total.noteSent(now);
@@ -165,11 +161,12 @@ export class LoadRun {
   private mayStart(): boolean {
     if (this.stopped) return false;
     const max = this.plan.limits.maxRequests;
-    if (max !== null && this.sentCount >= max) {
+    if (max !== null && this.total.sent >= max) {
       this.stop('maxRequests');
       return false;
     }
-    if (this.costCap !== null && this.projectedCost() >= this.costCap) {
+    const cap = this.plan.limits.maxCostUSD;
+    if (cap !== null && this.projectedCost() >= cap) {
       this.stop('maxCost');
       return false;
     }
@@ -206,14 +203,15 @@ export class LoadRun {
     const maxErr = this.plan.limits.maxErrorRate;
     if (maxErr !== null && t.requests >= ERROR_RATE_MIN_REQUESTS && t.errorRate > maxErr)
       this.stop('maxErrorRate');
-    if (this.costCap !== null && t.costUSD >= this.costCap) this.stop('maxCost');
+    const cap = this.plan.limits.maxCostUSD;
+    if (cap !== null && t.costUSD >= cap) this.stop('maxCost');
   }
 
   status(): LiveStatus {
     const t = this.total;
     const elapsedS = this.elapsedS();
     const planned = plannedSeconds(this.plan);
-    const w = this.live.sample(monoNow(), this.sentCount, t.outputTokens);
+    const w = this.live.sample(monoNow(), t.sent, t.outputTokens);
     const maxReq = this.plan.limits.maxRequests;
     const progress =
       planned !== null
@@ -226,7 +224,7 @@ export class LoadRun {
       elapsedS,
       plannedS: planned,
       progress,
-      sent: this.sentCount,
+      sent: t.sent,
       ok: t.ok,
       errors: t.errors,
       inFlight: this.inFlight,
