@@ -107,5 +107,12 @@ describe('uuidV7', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(uuidV7(1_000).slice(0, 13) < uuidV7(2_000).slice(0, 13)).toBe(true);
     expect(uuidV7(0x0123456789ab).replace(/-/g, '').slice(0, 12)).toBe('0123456789ab');
+    expect(uuidV7(0xfedcba987654).replace(/-/g, '').slice(0, 12)).toBe('fedcba987654');
+    expect(uuidV7(0).slice(0, 13)).toBe('00000000-0000');
+    // The 74 random bits vary: over 20,000 ids every hex digit shows up in every random position.
+    const hex = ids.map((id) => id.replace(/-/g, ''));
+    for (const pos of [13, 14, 15, 17, 18, 19, 20, 31]) {
+      expect(new Set(hex.map((h) => h[pos])).size, `position ${pos}`).toBe(16);
+    }
   });
 });

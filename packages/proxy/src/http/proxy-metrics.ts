@@ -1,14 +1,18 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { LiteCounter, LiteHistogram, type LiteCounterChild, type LiteHistogramChild } from '@llmops/core';
+import { Gauge, Registry } from 'prom-client';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160];
+/** Project×model pairs whose children are kept at hand (the metrics themselves keep every label set). */
+const MAX_LABEL_PAIRS = 10_000;
 const OVERHEAD_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05];
 
+/** The label-bound children one project×model pair uses, found once. */
 interface Children {
-  requests: Map<StatusClass, Counter.Internal>;
-  upstreamLatency: Histogram.Internal<'model'>;
-  ttft: Histogram.Internal<'model'>;
-  promptTokens: Counter.Internal;
-  completionTokens: Counter.Internal;
+  requests: Map<StatusClass, LiteCounterChild>;
+  upstreamLatency: LiteHistogramChild;
+  ttft: LiteHistogramChild;
+  promptTokens: LiteCounterChild;
+  completionTokens: LiteCounterChild;
 }
 
 export type StatusClass = '2xx' | '3xx' | '4xx' | '5xx' | 'aborted';
@@ -27,56 +31,56 @@ export class ProxyMetrics {
   readonly startedAt = Date.now();
   requestCount = 0;
   errorCount = 0;
-  private readonly requests: Counter<'project' | 'model' | 'status_class'>;
-  private readonly upstreamLatency: Histogram<'model'>;
-  private readonly ttft: Histogram<'model'>;
-  private readonly overhead: Histogram;
-  private readonly tokens: Counter<'project' | 'model' | 'type'>;
-  private readonly legacyRequests: Counter;
-  private readonly legacyErrors: Counter;
-  /** Label-bound children per project×model: the request path then skips prom-client's label hashing. */
+  private readonly requests: LiteCounter<'project' | 'model' | 'status_class'>;
+  private readonly upstreamLatency: LiteHistogram<'model'>;
+  private readonly ttft: LiteHistogram<'model'>;
+  private readonly overhead: LiteHistogram;
+  private readonly tokens: LiteCounter<'project' | 'model' | 'type'>;
+  private readonly legacyRequests: LiteCounter;
+  private readonly legacyErrors: LiteCounter;
+  /** Label-bound children per project×model: the request path then only adds numbers. */
   private readonly children = new Map<string, Children>();
 
   constructor() {
     const registers = [this.registry];
-    this.requests = new Counter({
+    this.requests = new LiteCounter({
       name: 'llmops_proxy_requests_total',
       help: 'Requests through the gateway.',
       labelNames: ['project', 'model', 'status_class'],
       registers,
     });
-    this.upstreamLatency = new Histogram({
+    this.upstreamLatency = new LiteHistogram({
       name: 'llmops_proxy_upstream_latency_seconds',
       help: 'Upstream request sent → last byte.',
       labelNames: ['model'],
       buckets: LATENCY_BUCKETS,
       registers,
     });
-    this.ttft = new Histogram({
+    this.ttft = new LiteHistogram({
       name: 'llmops_proxy_ttft_seconds',
       help: 'Upstream request sent → first token (streams).',
       labelNames: ['model'],
       buckets: LATENCY_BUCKETS,
       registers,
     });
-    this.overhead = new Histogram({
+    this.overhead = new LiteHistogram({
       name: 'llmops_proxy_overhead_seconds',
       help: 'Time spent in the gateway itself: request received → upstream request sent.',
       buckets: OVERHEAD_BUCKETS,
       registers,
     });
-    this.tokens = new Counter({
+    this.tokens = new LiteCounter({
       name: 'llmops_proxy_tokens_total',
       help: 'Tokens reported by upstream usage.',
       labelNames: ['project', 'model', 'type'],
       registers,
     });
-    this.legacyRequests = new Counter({
+    this.legacyRequests = new LiteCounter({
       name: 'llm_proxy_requests_total',
       help: 'Requests proxied (compatible with llm-proxy).',
       registers,
     });
-    this.legacyErrors = new Counter({
+    this.legacyErrors = new LiteCounter({
       name: 'llm_proxy_errors_total',
       help: 'Requests answered with an error status (compatible with llm-proxy).',
       registers,
@@ -108,14 +112,37 @@ export class ProxyMetrics {
       this.errorCount++;
       this.legacyErrors.inc();
     }
-    this.requests.inc({ project: r.project, model: r.model, status_class: statusClass(r.status) });
-    if (r.upstreamSeconds !== null) this.upstreamLatency.observe({ model: r.model }, r.upstreamSeconds);
-    if (r.ttftSeconds !== null) this.ttft.observe({ model: r.model }, r.ttftSeconds);
+    const c = this.childrenOf(r.project, r.model);
+    const cls = statusClass(r.status);
+    let requests = c.requests.get(cls);
+    if (requests === undefined) {
+      requests = this.requests.labels({ project: r.project, model: r.model, status_class: cls });
+      c.requests.set(cls, requests);
+    }
+    requests.inc();
+    if (r.upstreamSeconds !== null) c.upstreamLatency.observe(r.upstreamSeconds);
+    if (r.ttftSeconds !== null) c.ttft.observe(r.ttftSeconds);
     this.overhead.observe(r.overheadSeconds);
-    if (r.promptTokens !== null)
-      this.tokens.inc({ project: r.project, model: r.model, type: 'prompt' }, r.promptTokens);
-    if (r.completionTokens !== null)
-      this.tokens.inc({ project: r.project, model: r.model, type: 'completion' }, r.completionTokens);
+    if (r.promptTokens !== null) c.promptTokens.inc(r.promptTokens);
+    if (r.completionTokens !== null) c.completionTokens.inc(r.completionTokens);
+  }
+
+  private childrenOf(project: string, model: string): Children {
+    const key = `${project}\u0000${model}`;
+    let c = this.children.get(key);
+    if (c === undefined) {
+      // Bounded: a client cycling through model names must not grow the map (or the exposition) forever.
+      if (this.children.size >= MAX_LABEL_PAIRS) this.children.clear();
+      c = {
+        requests: new Map(),
+        upstreamLatency: this.upstreamLatency.labels({ model }),
+        ttft: this.ttft.labels({ model }),
+        promptTokens: this.tokens.labels({ project, model, type: 'prompt' }),
+        completionTokens: this.tokens.labels({ project, model, type: 'completion' }),
+      };
+      this.children.set(key, c);
+    }
+    return c;
   }
 
   /** The original's JSON /metrics. */

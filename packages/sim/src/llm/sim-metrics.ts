@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { LiteCounter, LiteHistogram, type LiteCounterChild, type LiteHistogramChild } from '@llmops/core';
+import { Gauge, Registry } from 'prom-client';
 
 const TTFT_BUCKETS = [
   0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80,
@@ -15,13 +16,13 @@ const TPOT_BUCKETS = [
  * alerts written for vLLM work against the simulator unchanged.
  */
 export interface ModelMetrics {
-  ttft: Histogram.Internal<'model_name'>;
-  e2e: Histogram.Internal<'model_name'>;
-  tpot: Histogram.Internal<'model_name'>;
-  queueTime: Histogram.Internal<'model_name'>;
-  promptTokens: Counter.Internal;
-  generationTokens: Counter.Internal;
-  success: (finishedReason: string) => Counter.Internal;
+  ttft: LiteHistogramChild;
+  e2e: LiteHistogramChild;
+  tpot: LiteHistogramChild;
+  queueTime: LiteHistogramChild;
+  promptTokens: LiteCounterChild;
+  generationTokens: LiteCounterChild;
+  success: (finishedReason: string) => LiteCounterChild;
 }
 
 export class SimMetrics {
@@ -30,13 +31,13 @@ export class SimMetrics {
   readonly waiting: Gauge<'model_name'>;
   readonly cacheUsage: Gauge<'model_name'>;
   readonly kvCacheUsage: Gauge<'model_name'>;
-  readonly ttft: Histogram<'model_name'>;
-  readonly e2e: Histogram<'model_name'>;
-  readonly tpot: Histogram<'model_name'>;
-  readonly queueTime: Histogram<'model_name'>;
-  readonly promptTokens: Counter<'model_name'>;
-  readonly generationTokens: Counter<'model_name'>;
-  readonly success: Counter<'model_name' | 'finished_reason'>;
+  readonly ttft: LiteHistogram<'model_name'>;
+  readonly e2e: LiteHistogram<'model_name'>;
+  readonly tpot: LiteHistogram<'model_name'>;
+  readonly queueTime: LiteHistogram<'model_name'>;
+  readonly promptTokens: LiteCounter<'model_name'>;
+  readonly generationTokens: LiteCounter<'model_name'>;
+  readonly success: LiteCounter<'model_name' | 'finished_reason'>;
   private readonly perModel = new Map<string, ModelMetrics>();
 
   constructor(
@@ -78,8 +79,8 @@ export class SimMetrics {
       'KV-cache usage. 1 means 100 percent usage.',
       'cache',
     );
-    const hist = (name: string, help: string, buckets: number[]): Histogram<'model_name'> =>
-      new Histogram({ name, help, buckets, labelNames: ['model_name'], registers: [r] });
+    const hist = (name: string, help: string, buckets: number[]): LiteHistogram<'model_name'> =>
+      new LiteHistogram({ name, help, buckets, labelNames: ['model_name'], registers: [r] });
     this.ttft = hist(
       'vllm:time_to_first_token_seconds',
       'Histogram of time to first token in seconds.',
@@ -100,19 +101,19 @@ export class SimMetrics {
       'Histogram of time spent in WAITING phase for request.',
       E2E_BUCKETS,
     );
-    this.promptTokens = new Counter({
+    this.promptTokens = new LiteCounter({
       name: 'vllm:prompt_tokens_total',
       help: 'Number of prefill tokens processed.',
       labelNames: ['model_name'],
       registers: [r],
     });
-    this.generationTokens = new Counter({
+    this.generationTokens = new LiteCounter({
       name: 'vllm:generation_tokens_total',
       help: 'Number of generation tokens processed.',
       labelNames: ['model_name'],
       registers: [r],
     });
-    this.success = new Counter({
+    this.success = new LiteCounter({
       name: 'vllm:request_success_total',
       help: 'Count of successfully processed requests.',
       labelNames: ['model_name', 'finished_reason'],
@@ -120,12 +121,12 @@ export class SimMetrics {
     });
   }
 
-  /** Label-bound children, created once per model: the request path then skips label validation. */
+  /** Label-bound children, created once per model: the request path then only adds numbers. */
   forModel(model: string): ModelMetrics {
     let m = this.perModel.get(model);
     if (!m) {
       const l = { model_name: model };
-      const reasons = new Map<string, Counter.Internal>();
+      const reasons = new Map<string, LiteCounterChild>();
       m = {
         ttft: this.ttft.labels(l),
         e2e: this.e2e.labels(l),
