@@ -2,8 +2,13 @@ import { LiteCounter, LiteHistogram, type LiteCounterChild, type LiteHistogramCh
 import { Gauge, Registry } from 'prom-client';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160];
-/** Project×model pairs whose children are kept at hand (the metrics themselves keep every label set). */
-const MAX_LABEL_PAIRS = 10_000;
+/**
+ * Distinct `model` label values kept. The model name comes from the client's request body, so without a bound a
+ * client cycling through names would grow every labelled series (memory and scrape size) without end; later
+ * names are counted under {@link OTHER_MODEL}.
+ */
+export const MAX_MODEL_LABELS = 256;
+export const OTHER_MODEL = '__other__';
 const OVERHEAD_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05];
 
 /** The label-bound children one project×model pair uses, found once. */
@@ -40,6 +45,7 @@ export class ProxyMetrics {
   private readonly legacyErrors: LiteCounter;
   /** Label-bound children per project×model: the request path then only adds numbers. */
   private readonly children = new Map<string, Children>();
+  private readonly models = new Set<string>();
 
   constructor() {
     const registers = [this.registry];
@@ -112,11 +118,12 @@ export class ProxyMetrics {
       this.errorCount++;
       this.legacyErrors.inc();
     }
-    const c = this.childrenOf(r.project, r.model);
+    const model = this.modelLabel(r.model);
+    const c = this.childrenOf(r.project, model);
     const cls = statusClass(r.status);
     let requests = c.requests.get(cls);
     if (requests === undefined) {
-      requests = this.requests.labels({ project: r.project, model: r.model, status_class: cls });
+      requests = this.requests.labels({ project: r.project, model, status_class: cls });
       c.requests.set(cls, requests);
     }
     requests.inc();
@@ -127,12 +134,17 @@ export class ProxyMetrics {
     if (r.completionTokens !== null) c.completionTokens.inc(r.completionTokens);
   }
 
+  private modelLabel(model: string): string {
+    if (this.models.has(model)) return model;
+    if (this.models.size >= MAX_MODEL_LABELS) return OTHER_MODEL;
+    this.models.add(model);
+    return model;
+  }
+
   private childrenOf(project: string, model: string): Children {
     const key = `${project}\u0000${model}`;
     let c = this.children.get(key);
     if (c === undefined) {
-      // Bounded: a client cycling through model names must not grow the map (or the exposition) forever.
-      if (this.children.size >= MAX_LABEL_PAIRS) this.children.clear();
       c = {
         requests: new Map(),
         upstreamLatency: this.upstreamLatency.labels({ model }),
