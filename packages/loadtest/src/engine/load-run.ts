@@ -6,7 +6,8 @@ import type { StopReason } from '../metrics/run-result.js';
 import type { LiveStatus, Reporter, WorkerPhase } from '../report/reporter.js';
 import { LiveWindow } from './live-window.js';
 import { requestCost } from './pricing.js';
-import { workerConcurrency, workerRate, type RunPlan } from './run-plan.js';
+import { sleep } from './sleep.js';
+import { MAX_RETRY_BACKOFF_MS, workerConcurrency, workerRate, type RunPlan } from './run-plan.js';
 import { Slots } from './slots.js';
 
 /** A chat message as sent upstream. */
@@ -33,6 +34,17 @@ export interface RequestJob {
 /** The error rate is judged only once this many requests have finished, so one early failure cannot abort a run. */
 export const ERROR_RATE_MIN_REQUESTS = 20;
 
+/** Failures worth another try: the endpoint may answer next time. A 4xx other than 429 will not change. */
+export const RETRYABLE_ERRORS: ReadonlySet<string> = new Set([
+  'connect',
+  'timeout_first_byte',
+  'timeout_idle',
+  'timeout_total',
+  'rate_limited',
+  'http_5xx',
+  'stream_broken',
+]);
+
 /**
  * The state one worker's run shares across its modes: the HTTP client, the metrics (whole run and the current
  * sweep step), the limits, the live status and the reporters. `send` is the hot path.
@@ -56,6 +68,10 @@ export class LoadRun {
   private readonly warmupEnd: number;
   private readonly pending = new Set<Promise<unknown>>();
   private ticker: NodeJS.Timeout | undefined;
+  /** Recorded failures whose status is not in `ignoreStatuses` (what maxErrorRate judges). */
+  private countedErrors = 0;
+  /** Requests that failed for good, retries spent, status not ignored (what stopOnErrors counts). */
+  private finalErrors = 0;
 
   constructor(
     readonly plan: RunPlan,
@@ -112,9 +128,13 @@ export class LoadRun {
     if (this.ticker) clearInterval(this.ticker);
   }
 
-  /** Sends one request and records it; resolves null when the run stopped before it could be sent. */
+  /**
+   * Sends one request and records it, retrying a transient failure as `errorHandling` says (each try is a
+   * request of its own in the metrics). Resolves to the last try's measurement, or null when the run stopped
+   * before the first try could be sent.
+   */
   send(job: RequestJob): Promise<RequestMeasurement | null> {
-    const p = this.sendTracked(job);
+    const p = this.sendWithRetries(job);
     this.pending.add(p);
     void p.finally(() => this.pending.delete(p));
     return p;
@@ -125,7 +145,30 @@ export class LoadRun {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
 
-  private async sendTracked(job: RequestJob): Promise<RequestMeasurement | null> {
+  private async sendWithRetries(job: RequestJob): Promise<RequestMeasurement | null> {
+    const eh = this.plan.errorHandling;
+    let m = await this.sendTracked(job, 1);
+    for (let attempt = 2; m !== null && !m.ok && attempt <= eh.retryAttempts + 1; attempt++) {
+      if (!RETRYABLE_ERRORS.has(m.errorClass ?? '') || this.stopped) break;
+      const waitMs = Math.min(MAX_RETRY_BACKOFF_MS, eh.retryBackoffMs * 2 ** (attempt - 2));
+      await sleep(waitMs, this.signal);
+      const retry = await this.sendTracked({ ...job, scheduledAt: epochNow() }, attempt);
+      if (retry === null) break;
+      m = retry;
+    }
+    if (m !== null && !m.ok && !this.cancelled && !this.ignored(m)) {
+      this.finalErrors++;
+      const stopAt = eh.stopOnErrors;
+      if (stopAt !== null && this.finalErrors >= stopAt) this.stop('stopOnErrors');
+    }
+    return m;
+  }
+
+  private ignored(m: RequestMeasurement): boolean {
+    return this.plan.errorHandling.ignoreStatuses.includes(m.status);
+  }
+
+  private async sendTracked(job: RequestJob, attempt: number): Promise<RequestMeasurement | null> {
     if (!this.mayStart()) return null;
     if (this.slots) {
       const got = await this.slots.acquire(this.stopper.signal);
@@ -154,7 +197,7 @@ export class LoadRun {
     this.slots?.release();
     // A request we cancelled ourselves says nothing about the endpoint.
     if (!m.ok && this.cancelled) return null;
-    this.record(job, m);
+    this.record(job, m, attempt);
     return m;
   }
 
@@ -180,7 +223,7 @@ export class LoadRun {
     return t.costUSD + mean * (this.inFlight + 1);
   }
 
-  private record(job: RequestJob, m: RequestMeasurement): void {
+  private record(job: RequestJob, m: RequestMeasurement, attempt: number): void {
     const cost = m.ok ? requestCost(this.plan.pricing, job.model, m.promptTokens, m.outputTokens) : 0;
     const r = recordOf(m, {
       scheduledAt: job.scheduledAt,
@@ -188,8 +231,10 @@ export class LoadRun {
       testType: job.testType,
       user: job.user,
       costUSD: cost,
+      attempt,
     });
     if (r.scheduledAt < this.warmupEnd) return;
+    if (!m.ok && !this.ignored(m)) this.countedErrors++;
     this.total.record(r);
     this.step?.record(r);
     const first = m.ttft ?? m.e2e;
@@ -201,7 +246,7 @@ export class LoadRun {
   private checkLimits(): void {
     const t = this.total;
     const maxErr = this.plan.limits.maxErrorRate;
-    if (maxErr !== null && t.requests >= ERROR_RATE_MIN_REQUESTS && t.errorRate > maxErr)
+    if (maxErr !== null && t.requests >= ERROR_RATE_MIN_REQUESTS && this.countedErrors / t.requests > maxErr)
       this.stop('maxErrorRate');
     const cap = this.plan.limits.maxCostUSD;
     if (cap !== null && t.costUSD >= cap) this.stop('maxCost');

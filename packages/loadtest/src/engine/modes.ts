@@ -6,20 +6,7 @@ import { thinkTimeSampler } from '../scenario/think-time.js';
 import { arrivalGaps } from './arrivals.js';
 import type { JobFactory } from './job-factory.js';
 import type { ChatTurn, LoadRun } from './load-run.js';
-
-/** Resolves after `ms`, or at once when `signal` fires. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted || ms <= 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
+import { sleep } from './sleep.js';
 
 /** Users of this worker's shard: user u belongs to worker u mod count. */
 export function shardUsers(users: number, shard: { index: number; count: number }): number[] {

@@ -18,6 +18,27 @@ export interface TestTypePlan {
   long: boolean;
 }
 
+/** What the client does about failed requests (the scenario's `userBehavior.errorHandling`). */
+export interface ErrorHandlingPlan {
+  /** Retries of a request that failed transiently (connect, timeouts, 429, 5xx, broken stream); 0 = none. */
+  retryAttempts: number;
+  /** Wait before the first retry; it doubles for each further one (capped at {@link MAX_RETRY_BACKOFF_MS}). */
+  retryBackoffMs: number;
+  /** HTTP statuses that never count toward `stopOnErrors` or `maxErrorRate` (still reported, still retried). */
+  ignoreStatuses: readonly number[];
+  /** Stop the run once this many requests have failed for good (after their retries); null = never. */
+  stopOnErrors: number | null;
+}
+
+export const MAX_RETRY_BACKOFF_MS = 30_000;
+
+export const NO_ERROR_HANDLING: ErrorHandlingPlan = {
+  retryAttempts: 0,
+  retryBackoffMs: 0,
+  ignoreStatuses: [],
+  stopOnErrors: null,
+};
+
 export interface LimitsPlan {
   maxRequests: number | null;
   maxDurationS: number | null;
@@ -66,6 +87,7 @@ export interface RunPlan {
   maxTokens: Spread | null;
   temperature: number | null;
   limits: LimitsPlan;
+  errorHandling: ErrorHandlingPlan;
   pricing: PriceTable;
   slo: Slo | null;
 }

@@ -39,6 +39,8 @@ export interface RequestRecord {
   promptTokenSource: TokenSource;
   /** Cost from the scenario's price table, in USD; null when the model has no price. */
   costUSD: number | null;
+  /** 1 for the first try of a question, 2… for retries (`errorHandling.retryAttempts`). Absent means 1. */
+  attempt?: number;
 }
 
 export interface RecordContext {
@@ -47,12 +49,13 @@ export interface RecordContext {
   testType: string;
   user: number;
   costUSD: number | null;
+  attempt?: number;
 }
 
 /** Builds the record of a finished request from the client's measurement. */
 export function recordOf(m: RequestMeasurement, ctx: RecordContext): RequestRecord {
   const sentAt = monoToEpoch(m.tSend);
-  return {
+  const r: RequestRecord = {
     scheduledAt: ctx.scheduledAt,
     sentAt,
     doneAt: epochNow(),
@@ -76,4 +79,6 @@ export function recordOf(m: RequestMeasurement, ctx: RecordContext): RequestReco
     promptTokenSource: m.promptTokenSource,
     costUSD: ctx.costUSD,
   };
+  if (ctx.attempt !== undefined && ctx.attempt > 1) r.attempt = ctx.attempt;
+  return r;
 }

@@ -115,7 +115,7 @@ describe('run metrics on a hand-computed trace', () => {
   const report = buildReport(metricsOf(TRACE, { ttftMs: 150 }));
 
   it('counts requests, errors by class, tokens with their sources and cost', () => {
-    expect(report.requests).toEqual({ total: 4, ok: 3, errors: 1, streamed: 3 });
+    expect(report.requests).toEqual({ total: 4, ok: 3, errors: 1, streamed: 3, retries: 0 });
     expect(report.errorRate).toBe(0.25);
     expect(report.errorsByClass).toEqual({ http_5xx: 1 });
     expect(report.tokens).toMatchObject({ prompt: 35, output: 16 });
@@ -215,6 +215,7 @@ function synthetic(n: number, seed: number): RequestRecord[] {
       costUSD: ok ? tokens * 1.3e-7 : 0,
       model: i % 3 === 0 ? 'a' : 'b',
       testType: i % 2 === 0 ? 'x' : 'y',
+      ...(i % 7 === 0 ? { attempt: 2 } : {}),
     });
   });
 }
@@ -235,8 +236,15 @@ describe('distributed runs', () => {
       return { kind: 'llmops-loadtest-run', v: 1, workers: [meta('w', T0)], metrics: wire, sweep: null };
     });
     expect(resultOf(shards).report).toEqual(resultOf([single]).report);
+    expect(resultOf(shards).report.requests.retries).toBe(Math.ceil(5000 / 7));
     // Order of the worker files does not matter.
     expect(resultOf([...shards].reverse()).report).toEqual(resultOf(shards).report);
+  });
+
+  it('reads files written before retries were counted as having none', () => {
+    const wire = metricsOf(synthetic(50, 3)).toJSON();
+    delete wire.counters.retries;
+    expect(RunMetrics.fromJSON(wire).retries).toBe(0);
   });
 
   it('refuses to merge runs of different tests', () => {

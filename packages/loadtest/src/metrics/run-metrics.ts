@@ -57,6 +57,8 @@ export interface SerializedRunMetrics {
     promptTokens: number;
     costNanoUSD: number;
     unpriced: number;
+    /** Requests that were retries of a failed one (absent in files written before retries existed). */
+    retries?: number;
     firstSentAt: number | null;
     lastDoneAt: number | null;
     sendSpan: { first: number; last: number } | null;
@@ -124,6 +126,8 @@ export class RunMetrics {
   costNanoUSD = 0;
   /** Requests whose model had no price in the table. */
   unpriced = 0;
+  /** Requests that retried a failed one (each retry is also a request of its own). */
+  retries = 0;
   firstSentAt: number | null = null;
   lastDoneAt: number | null = null;
   /** First and last send of any request (finished or not): the span the achieved rate is measured over. */
@@ -152,6 +156,7 @@ export class RunMetrics {
   record(r: RequestRecord): void {
     this.requests++;
     if (r.streamed) this.streamed++;
+    if (r.attempt !== undefined && r.attempt > 1) this.retries++;
     if (this.firstSentAt === null || r.sentAt < this.firstSentAt) this.firstSentAt = r.sentAt;
     if (this.lastDoneAt === null || r.doneAt > this.lastDoneAt) this.lastDoneAt = r.doneAt;
     const h = this.hist;
@@ -270,6 +275,7 @@ export class RunMetrics {
     this.promptTokens += other.promptTokens;
     this.costNanoUSD += other.costNanoUSD;
     this.unpriced += other.unpriced;
+    this.retries += other.retries;
     if (other.firstSentAt !== null)
       this.firstSentAt =
         this.firstSentAt === null ? other.firstSentAt : Math.min(this.firstSentAt, other.firstSentAt);
@@ -314,6 +320,7 @@ export class RunMetrics {
         promptTokens: this.promptTokens,
         costNanoUSD: this.costNanoUSD,
         unpriced: this.unpriced,
+        retries: this.retries,
         firstSentAt: this.firstSentAt,
         lastDoneAt: this.lastDoneAt,
         sendSpan: this.sendSpan,
@@ -351,6 +358,7 @@ export class RunMetrics {
       promptTokens: s.counters.promptTokens,
       costNanoUSD: s.counters.costNanoUSD,
       unpriced: s.counters.unpriced,
+      retries: s.counters.retries ?? 0,
       firstSentAt: s.counters.firstSentAt,
       lastDoneAt: s.counters.lastDoneAt,
       sendSpan: s.counters.sendSpan ? { ...s.counters.sendSpan } : null,

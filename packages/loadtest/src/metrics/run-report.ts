@@ -28,7 +28,8 @@ export interface RunReport {
   lastDoneAt: number | null;
   /** lastDoneAt − firstSentAt in seconds (AIPerf's benchmark duration). */
   durationS: number;
-  requests: { total: number; ok: number; errors: number; streamed: number };
+  /** `retries`: requests that retried a failed one (counted in `total` too). */
+  requests: { total: number; ok: number; errors: number; streamed: number; retries: number };
   /** Requests sent (incl. unfinished) and finished requests sent late (queueing delay > lateAfterMs). */
   schedule: { sent: number; late: number; lateAfterMs: number };
   errorRate: number;
@@ -86,7 +87,7 @@ export function buildReport(m: RunMetrics): RunReport {
     firstSentAt: m.firstSentAt,
     lastDoneAt: m.lastDoneAt,
     durationS,
-    requests: { total: m.requests, ok: m.ok, errors: m.errors, streamed: m.streamed },
+    requests: { total: m.requests, ok: m.ok, errors: m.errors, streamed: m.streamed, retries: m.retries },
     schedule: { sent: m.sent, late: m.late, lateAfterMs: LATE_AFTER_MS },
     errorRate: m.errorRate,
     errorsByClass: Object.fromEntries(sortedEntries(m.errorsByClass)),

@@ -6,7 +6,14 @@ export type RunMode = 'users' | 'concurrency' | 'constant' | 'poisson' | 'sweep'
 
 /** Why a run (or sweep step) ended. */
 export type StopReason =
-  'completed' | 'duration' | 'maxRequests' | 'maxCost' | 'maxErrorRate' | 'interrupted' | 'error';
+  | 'completed'
+  | 'duration'
+  | 'maxRequests'
+  | 'maxCost'
+  | 'maxErrorRate'
+  | 'stopOnErrors'
+  | 'interrupted'
+  | 'error';
 
 /** Facts about one worker's run that are not metrics. */
 export interface WorkerMeta {
@@ -75,6 +82,7 @@ const WORST: StopReason[] = [
   'error',
   'interrupted',
   'maxErrorRate',
+  'stopOnErrors',
   'maxCost',
   'maxRequests',
   'duration',

@@ -65,6 +65,11 @@ function runFacts(r: RunResult): string[] {
   const slots = r.workers.map((w) => w.concurrency).filter((c): c is number => c !== null);
   if (slots.length > 0) rows.push(['concurrency', formatCount(slots.reduce((a, c) => a + c, 0))]);
   if (r.workers.length > 1) rows.push(['workers', String(r.workers.length)]);
+  if (rep.requests.retries > 0)
+    rows.push([
+      'retries',
+      `${formatCount(rep.requests.retries)} of the ${formatCount(rep.requests.total)} requests retried a failed one`,
+    ]);
   return [`Load test ${r.testRunId}: scenario ${r.scenario}`, ...textTable(rows, ['left', 'left'])];
 }
 

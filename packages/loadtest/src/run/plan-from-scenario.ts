@@ -1,9 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Slo } from '../metrics/run-metrics.js';
-import type { RunPlan, TestTypePlan } from '../engine/run-plan.js';
+import {
+  NO_ERROR_HANDLING,
+  type ErrorHandlingPlan,
+  type RunPlan,
+  type TestTypePlan,
+} from '../engine/run-plan.js';
 import type { Spread } from '../scenario/index.js';
-import { newTestRunId, type LoadTestScenario, type ScenarioTestType } from '../scenario/index.js';
+import {
+  newTestRunId,
+  type LoadTestScenario,
+  type ScenarioTestType,
+  type ScenarioUserBehavior,
+} from '../scenario/index.js';
 import type { LoadtestRunConfig } from './loadtest-run-config.js';
 
 /** The original's default model when a test type names none. */
@@ -92,6 +102,16 @@ function sweepOf(cfg: LoadtestRunConfig, s: LoadTestScenario | null): RunPlan['s
   return { startRate, endRate, steps, stepDurationS };
 }
 
+function errorHandlingOf(e: ScenarioUserBehavior['errorHandling']): ErrorHandlingPlan {
+  if (!e) return NO_ERROR_HANDLING;
+  return {
+    retryAttempts: e.retryAttempts ?? 0,
+    retryBackoffMs: e.retryBackoffMs ?? 0,
+    ignoreStatuses: e.ignoreErrorCodes ?? [],
+    stopOnErrors: positiveOrNull(e.stopOnErrors),
+  };
+}
+
 /** Scenario (if any) + flags → one worker's plan. Flags win over the scenario. */
 export function planOf(cfg: LoadtestRunConfig, s: LoadTestScenario | null, users: number): RunPlan {
   if (cfg.workerIndex >= cfg.workers)
@@ -155,6 +175,7 @@ export function planOf(cfg: LoadtestRunConfig, s: LoadTestScenario | null, users
     maxTokens: cfg.maxTokens !== undefined ? fixed(cfg.maxTokens) : (ub?.maxTokensPerRequest ?? null),
     temperature: ub?.temperature?.base ?? null,
     limits,
+    errorHandling: errorHandlingOf(ub?.errorHandling),
     pricing: spec?.pricing ?? {},
     slo: sloOf(cfg, spec?.load.slo),
   };

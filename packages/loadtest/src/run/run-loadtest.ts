@@ -43,7 +43,8 @@ export interface RunFile extends SerializedRun {
 export function exitCodeOf(r: RunResult, maxErrorRate: number | null): 0 | 1 | 2 {
   const rep = r.report;
   if (rep.requests.ok === 0) return 2;
-  if (r.stopReason === 'maxErrorRate' || r.stopReason === 'error') return 1;
+  if (r.stopReason === 'maxErrorRate' || r.stopReason === 'stopOnErrors' || r.stopReason === 'error')
+    return 1;
   return rep.errorRate > (maxErrorRate ?? 0.5) ? 1 : 0;
 }
 
