@@ -9,7 +9,8 @@ import type { Reporter } from '../report/reporter.js';
 import { Rng } from '../scenario/random.js';
 import { JobFactory } from './job-factory.js';
 import { LoadRun, plannedSeconds } from './load-run.js';
-import { closedLoop, openLoop, shardUsers, sweep, usersLoop } from './modes.js';
+import { closedLoop, openLoop, shardUsers, sweep } from './modes.js';
+import { patternLoop, usersLoop } from './simulated-users.js';
 import { workerConcurrency, workerRate, type RunPlan } from './run-plan.js';
 
 export interface ExecuteOptions {
@@ -66,7 +67,8 @@ export async function executePlan(plan: RunPlan, opts: ExecuteOptions = {}): Pro
         await closedLoop(run, jobs, concurrency ?? 1, measureS, rng);
         break;
       case 'users':
-        await usersLoop(run, jobs, users, rng);
+        if (plan.users.pattern) await patternLoop(run, jobs, rng);
+        else await usersLoop(run, jobs, users, rng);
         break;
       case 'sweep':
         steps = await sweep(run, jobs, rng);

@@ -5,6 +5,7 @@ import { RunMetrics } from '../metrics/run-metrics.js';
 import type { StopReason } from '../metrics/run-result.js';
 import type { LiveStatus, Reporter, WorkerPhase } from '../report/reporter.js';
 import { LiveWindow } from './live-window.js';
+import { patternPeakUsers, patternSeconds } from './load-pattern.js';
 import { requestCost } from './pricing.js';
 import { sleep } from './sleep.js';
 import { MAX_RETRY_BACKOFF_MS, workerConcurrency, workerRate, type RunPlan } from './run-plan.js';
@@ -297,13 +298,20 @@ export function connectionsFor(plan: RunPlan): number | null {
   if (plan.limits.maxConcurrent !== null) bounds.push(plan.limits.maxConcurrent);
   const concurrency = workerConcurrency(plan);
   if (concurrency !== null) bounds.push(concurrency);
-  if (plan.mode === 'users') bounds.push(Math.max(1, Math.ceil(plan.users.count / plan.shard.count)));
+  if (plan.mode === 'users') {
+    const users = Math.max(plan.users.count, plan.users.pattern ? patternPeakUsers(plan.users.pattern) : 0);
+    bounds.push(Math.max(1, Math.ceil(users / plan.shard.count)));
+  }
   return bounds.length > 0 ? Math.min(...bounds) : null;
 }
 
 /** How long the run is planned to last, when that is known in advance. */
 export function plannedSeconds(plan: RunPlan): number | null {
   if (plan.mode === 'sweep' && plan.sweep) return plan.sweep.steps * plan.sweep.stepDurationS;
+  if (plan.mode === 'users' && plan.users.pattern) {
+    const s = patternSeconds(plan.users.pattern);
+    return plan.limits.maxDurationS === null ? s : Math.min(s, plan.limits.maxDurationS);
+  }
   const d = plan.durationS ?? plan.limits.maxDurationS;
   return d === null ? null : d + plan.warmupS;
 }

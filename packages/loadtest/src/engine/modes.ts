@@ -1,12 +1,10 @@
-import { epochNow, monoNow, monoToEpoch } from '@llmops/core';
+import { monoNow, monoToEpoch } from '@llmops/core';
 import { RunMetrics } from '../metrics/run-metrics.js';
 import { SWEEP_GOODPUT_RATIO, type SerializedSweepStep } from '../metrics/run-result.js';
 import type { Rng } from '../scenario/random.js';
-import { thinkTimeSampler } from '../scenario/think-time.js';
 import { arrivalGaps } from './arrivals.js';
 import type { JobFactory } from './job-factory.js';
-import type { ChatTurn, LoadRun } from './load-run.js';
-import { sleep } from './sleep.js';
+import type { LoadRun } from './load-run.js';
 
 /** Users of this worker's shard: user u belongs to worker u mod count. */
 export function shardUsers(users: number, shard: { index: number; count: number }): number[] {
@@ -77,47 +75,6 @@ export async function closedLoop(
   };
   await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
   clearTimeout(timer);
-}
-
-/**
- * Simulated users (the seed's model): each runs sessions of `questionsPerSession` questions with think time
- * between them; with `multiTurnProbability` a question continues the conversation (history carried forward),
- * else it starts a new one. Users start `staggerMs` apart.
- */
-export async function usersLoop(
-  run: LoadRun,
-  jobs: JobFactory,
-  users: readonly number[],
-  rng: Rng,
-): Promise<void> {
-  const u = run.plan.users;
-  const think = thinkTimeSampler(u.thinkTime);
-  const collect = u.multiTurnProbability > 0;
-  const oneUser = async (user: number, order: number): Promise<void> => {
-    const r = rng.fork(user);
-    await sleep(order * u.staggerMs, run.signal);
-    if (run.stopped) return;
-    run.usersActive++;
-    try {
-      do {
-        const type = jobs.pickTestType(r);
-        const questions = r.int(u.questionsPerSession.min, u.questionsPerSession.max);
-        let history: ChatTurn[] = [];
-        for (let i = 0; i < questions && !run.stopped; i++) {
-          const q = jobs.question(type, r);
-          const turn: ChatTurn = { role: 'user', content: q };
-          history = i > 0 && r.chance(u.multiTurnProbability) ? [...history, turn] : [turn];
-          const m = await run.send(jobs.jobFor(user, type, history, q, r, epochNow(), collect));
-          if (m === null) return;
-          if (m.ok && collect) history = [...history, { role: 'assistant', content: m.content }];
-          if (i < questions - 1) await sleep(think(r) * 1000, run.signal);
-        }
-      } while (u.continuous && !run.stopped);
-    } finally {
-      run.usersActive--;
-    }
-  };
-  await Promise.all(users.map((user, order) => oneUser(user, order)));
 }
 
 /** The rates of a sweep, evenly spaced from start to end. */

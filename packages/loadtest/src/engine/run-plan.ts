@@ -1,6 +1,7 @@
 import type { Slo } from '../metrics/run-metrics.js';
 import type { RunMode } from '../metrics/run-result.js';
 import type { QuestionStrategy, Spread } from '../scenario/index.js';
+import type { LoadPhasePlan } from './load-pattern.js';
 import type { PriceTable } from './pricing.js';
 
 export interface TestTypePlan {
@@ -71,7 +72,12 @@ export interface RunPlan {
   sweep: { startRate: number; endRate: number; steps: number; stepDurationS: number } | null;
   users: {
     count: number;
-    questionsPerSession: { min: number; max: number };
+    /** null: no count, a session lasts its `sessionS` (the scenario gave a sessionDuration only). */
+    questionsPerSession: { min: number; max: number } | null;
+    /** `userBehavior.sessionDuration`: a session also ends once this long (seconds, drawn per session). */
+    sessionS: { min: number; max: number; distribution: 'uniform' | 'gaussian' } | null;
+    /** `spec.loadPattern`: active users over time (users mode); null = every user from the start. */
+    pattern: readonly LoadPhasePlan[] | null;
     thinkTime: Spread;
     multiTurnProbability: number;
     /** Start sessions again until a limit ends the run. */

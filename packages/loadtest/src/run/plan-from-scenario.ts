@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Slo } from '../metrics/run-metrics.js';
+import type { LoadPhasePlan } from '../engine/load-pattern.js';
 import {
   NO_ERROR_HANDLING,
   type ErrorHandlingPlan,
@@ -102,6 +103,27 @@ function sweepOf(cfg: LoadtestRunConfig, s: LoadTestScenario | null): RunPlan['s
   return { startRate, endRate, steps, stepDurationS };
 }
 
+function sessionOf(d: ScenarioUserBehavior['sessionDuration']): RunPlan['users']['sessionS'] {
+  if (!d || (d.min === undefined && d.max === undefined)) return null;
+  const min = d.min ?? d.max ?? 0;
+  return { min, max: d.max ?? min, distribution: d.distribution ?? 'uniform' };
+}
+
+function patternOf(s: LoadTestScenario | null, mode: RunPlan['mode']): LoadPhasePlan[] | null {
+  const p = s?.spec.loadPattern;
+  if (!p) return null;
+  if (mode !== 'users')
+    throw new PlanError(
+      `spec.loadPattern sets how many simulated users are active, so it needs users mode (the run is in ${mode} mode)`,
+    );
+  return p.phases.map((ph) => ({
+    name: ph.name,
+    durationS: ph.duration,
+    targetUsers: ph.targetActiveUsers,
+    ramp: ph.rampStrategy,
+  }));
+}
+
 function errorHandlingOf(e: ScenarioUserBehavior['errorHandling']): ErrorHandlingPlan {
   if (!e) return NO_ERROR_HANDLING;
   return {
@@ -140,6 +162,7 @@ export function planOf(cfg: LoadtestRunConfig, s: LoadTestScenario | null, users
     durationS = limits.maxDurationS ?? DEFAULT_DURATION_S;
   const ub = spec?.userBehavior;
   const types = spec?.testTypes ?? [];
+  const sessionS = sessionOf(ub?.sessionDuration);
   return {
     testRunId: cfg.testRunId ?? s?.metadata.testRunId ?? newTestRunId(),
     workerId: newWorkerId(),
@@ -161,7 +184,10 @@ export function planOf(cfg: LoadtestRunConfig, s: LoadTestScenario | null, users
     sweep: mode === 'sweep' ? sweepOf(cfg, s) : null,
     users: {
       count: Math.max(1, users),
-      questionsPerSession: ub?.questionsPerSession ?? { min: 1, max: 1 },
+      // With only a sessionDuration, a session asks questions until its time is up.
+      questionsPerSession: ub?.questionsPerSession ?? (sessionS ? null : { min: 1, max: 1 }),
+      sessionS,
+      pattern: patternOf(s, mode),
       thinkTime: scaled(ub?.thinkTimeSeconds ?? NO_THINK_TIME, cfg.thinkTimeScale),
       multiTurnProbability: ub?.conversationStyle.multiTurnProbability ?? 0,
       continuous: types.some((t) => t.continuousLoop),

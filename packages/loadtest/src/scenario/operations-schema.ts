@@ -1,7 +1,7 @@
 /**
  * Sections of the scenario that exist only in the original's contract docs (`loadPattern`, `workers`, `metrics`,
  * `cleanup`, `advanced`). They are typed and validated so that documented scenarios load, and a typo in them is
- * caught, even where llmops does not act on them yet.
+ * caught. llmops acts on `loadPattern` (engine/simulated-users.ts); the others are validated only.
  */
 import { z } from 'zod';
 import { count, duration, fraction, httpUrl, nonEmptyString, stringMap } from './scenario-fields.js';

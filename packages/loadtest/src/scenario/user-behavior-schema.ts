@@ -71,7 +71,7 @@ const SESSION_UNITS = { seconds: 1, minutes: 60, hours: 3600 } as const;
 const BARE_NUMBER = /^\s*\d+(\.\d+)?\s*$/;
 
 /**
- * `sessionDuration` (doc only; the worker ignores it): `min`/`max` as durations (`"5m"`), or bare numbers in
+ * `sessionDuration` (doc only in the original; llmops ends a session when it is up): `min`/`max` as durations (`"5m"`), or bare numbers in
  * `unit` (seconds by default). Normalised to seconds; `unit` is dropped.
  */
 export const sessionDurationSchema = z
@@ -107,7 +107,7 @@ export const conversationStyleSchema = z.strictObject({
   contextRetention: z.boolean().optional(),
 });
 
-/** Parsed but unused by the original worker. */
+/** Unused by the original worker; llmops retries, stops and ignores as it says (engine/load-run.ts). */
 export const errorHandlingSchema = z.strictObject({
   retryAttempts: count(0).optional(),
   retryBackoffMs: nonNegative.optional(),

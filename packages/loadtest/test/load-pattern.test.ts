@@ -1,0 +1,132 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '@llmops/core';
+import { loadtestRunConfig, runLoadTest, type LoadTestOutcome, type RequestRecord } from '@llmops/loadtest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnServer, type SpawnedServer } from '../../../test-support/spawn-cli.js';
+
+let sim: SpawnedServer;
+let dir: string;
+
+beforeAll(async () => {
+  // Answers in ~5–10 ms: a user with 40 ms think time sends about 20 requests a second.
+  sim = await spawnServer(['sim', 'llm', '--port', '0', '--time-scale', '0.01']);
+  dir = mkdtempSync(join(tmpdir(), 'llmops-pattern-'));
+}, 30_000);
+
+afterAll(async () => {
+  await sim?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function scenario(name: string, userBehavior: string[], extra: string[] = []): string {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(
+    file,
+    [
+      'apiVersion: loadtest.ai-aas.dev/v1',
+      'kind: LoadTestScenario',
+      `metadata: { name: ${name} }`,
+      'spec:',
+      '  organizations: { count: 1 }',
+      '  users: { perOrg: { min: 2, max: 2 } }',
+      '  userBehavior:',
+      ...userBehavior.map((l) => `    ${l}`),
+      `  targets: { apiRouterUrl: "${sim.url}", bootstrapApi: none }`,
+      '  limits: { maxDuration: 30s }',
+      '  testTypes: [{ name: chat, weight: 100, modelTargeting: { slmModels: [sim-small] } }]',
+      ...extra.map((l) => `  ${l}`),
+    ].join('\n'),
+  );
+  return file;
+}
+
+async function run(file: string, flags: Record<string, unknown> = {}): Promise<LoadTestOutcome> {
+  const cfg = loadConfig(loadtestRunConfig, { env: {}, flags: { progress: false, ...flags } });
+  return runLoadTest(cfg, file, {
+    out: () => {},
+    err: () => {},
+    isTTY: false,
+    signal: new AbortController().signal,
+  });
+}
+
+const records = (path: string): RequestRecord[] =>
+  readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as RequestRecord);
+
+/** Distinct users that sent a request between `from` and `to` seconds after the first request. */
+function usersBetween(rs: readonly RequestRecord[], from: number, to: number): Set<number> {
+  const t0 = Math.min(...rs.map((r) => r.sentAt));
+  return new Set(
+    rs.filter((r) => r.sentAt >= t0 + from * 1000 && r.sentAt < t0 + to * 1000).map((r) => r.user),
+  );
+}
+
+const PATTERN = [
+  'loadPattern:',
+  '  type: custom',
+  '  phases:',
+  '    - { name: ramp, duration: 1.2s, targetActiveUsers: 6, rampStrategy: linear }',
+  '    - { name: hold, duration: 1s, targetActiveUsers: 6 }',
+  '    - { name: drop, duration: 1s, targetActiveUsers: 2, rampStrategy: step }',
+];
+const QUICK = [
+  'thinkTimeSeconds: { base: 0.04, variance: 0, min: 0.01, max: 0.1 }',
+  'maxTokensPerRequest: { base: 8 }',
+];
+const BUSY_USERS = [...QUICK, 'questionsPerSession: { min: 5, max: 5 }'];
+
+describe('loadPattern: active users follow the phases', () => {
+  it('ramps users up, holds them, drops to the step target, and ends with the last phase', async () => {
+    const jsonl = join(dir, 'pattern.jsonl');
+    const o = await run(scenario('pattern', BUSY_USERS, PATTERN), { jsonl });
+    expect(o.result.stopReason).toBe('completed');
+    const rs = records(jsonl);
+    const wallS = (o.result.endedAt - o.result.startedAt) / 1000;
+    expect(wallS).toBeGreaterThan(3.1);
+    expect(wallS).toBeLessThan(4.5);
+    // The pattern's users (up to 6) go beyond the scenario's 2 users; their indices are 0..5.
+    expect(new Set(rs.map((r) => r.user))).toEqual(new Set([0, 1, 2, 3, 4, 5]));
+    // Early in the ramp only the first users are active; in the hold all six; after the drop only users 0 and 1.
+    expect(usersBetween(rs, 0, 0.25).size).toBeLessThanOrEqual(2);
+    expect(usersBetween(rs, 1.35, 2.1)).toEqual(new Set([0, 1, 2, 3, 4, 5]));
+    expect(usersBetween(rs, 2.45, 3.1)).toEqual(new Set([0, 1]));
+  }, 60_000);
+
+  it('splits the pattern’s users across workers (worker 1 of 2 runs users 1, 3, 5)', async () => {
+    const jsonl = join(dir, 'pattern-w1.jsonl');
+    const o = await run(scenario('pattern-w1', BUSY_USERS, PATTERN), { jsonl, workers: 2, workerIndex: 1 });
+    expect(o.result.stopReason).toBe('completed');
+    const rs = records(jsonl);
+    expect(new Set(rs.map((r) => r.user))).toEqual(new Set([1, 3, 5]));
+    expect(usersBetween(rs, 2.45, 3.1)).toEqual(new Set([1]));
+  }, 60_000);
+
+  it('is refused outside users mode, with the reason', async () => {
+    await expect(
+      run(scenario('pattern-rate', BUSY_USERS, PATTERN), { mode: 'constant', rate: 5 }),
+    ).rejects.toThrow(/spec.loadPattern .* needs users mode \(the run is in constant mode\)/);
+  });
+});
+
+describe('sessionDuration', () => {
+  it('ends a session once its time is up, however many questions it could still ask', async () => {
+    const jsonl = join(dir, 'session.jsonl');
+    const file = scenario('session', [...QUICK, 'sessionDuration: { min: 400ms, max: 400ms }']);
+    const o = await run(file, { jsonl });
+    expect(o.result.stopReason).toBe('completed');
+    const rs = records(jsonl);
+    // Two users, one session each of 0.4 s with a question about every 50 ms.
+    for (const user of [0, 1]) {
+      const mine = rs.filter((r) => r.user === user);
+      expect(mine.length).toBeGreaterThanOrEqual(4);
+      expect(mine.length).toBeLessThanOrEqual(10);
+      const span = Math.max(...mine.map((r) => r.sentAt)) - Math.min(...mine.map((r) => r.sentAt));
+      expect(span).toBeLessThan(450);
+    }
+  }, 60_000);
+});
