@@ -163,9 +163,8 @@ export const loadtestRunConfig = defineConfig({
   }),
   workers: opt.int({
     env: 'LOADTEST_WORKERS',
-    default: 1,
     min: 1,
-    description: 'Workers in the distributed run.',
+    description: "Workers in the distributed run (default: the scenario's spec.workers.replicas, else 1).",
   }),
   bootstrap: opt.boolean({
     env: 'LOADTEST_BOOTSTRAP',

@@ -136,9 +136,11 @@ function errorHandlingOf(e: ScenarioUserBehavior['errorHandling']): ErrorHandlin
 
 /** Scenario (if any) + flags → one worker's plan. Flags win over the scenario. */
 export function planOf(cfg: LoadtestRunConfig, s: LoadTestScenario | null, users: number): RunPlan {
-  if (cfg.workerIndex >= cfg.workers)
+  // An Indexed Job with parallelism N runs N workers; the scenario's `workers.replicas` says N when --workers does not.
+  const workers = cfg.workers ?? s?.spec.workers?.replicas ?? 1;
+  if (cfg.workerIndex >= workers)
     throw new PlanError(
-      `worker index ${cfg.workerIndex} is outside 0..${cfg.workers - 1} (--workers ${cfg.workers})`,
+      `worker index ${cfg.workerIndex} is outside 0..${workers - 1} (${cfg.workers === undefined ? 'spec.workers.replicas' : '--workers'} ${workers})`,
     );
   const spec = s?.spec;
   const baseUrl = cfg.url ?? spec?.targets.apiRouterUrl;
@@ -166,7 +168,7 @@ export function planOf(cfg: LoadtestRunConfig, s: LoadTestScenario | null, users
   return {
     testRunId: cfg.testRunId ?? s?.metadata.testRunId ?? newTestRunId(),
     workerId: newWorkerId(),
-    shard: { index: cfg.workerIndex, count: cfg.workers },
+    shard: { index: cfg.workerIndex, count: workers },
     scenario: s?.metadata.name ?? 'adhoc',
     seed: cfg.seed,
     target: {
