@@ -74,6 +74,9 @@ export function keyFigures(result: RunResult): string {
     card('requests', 'Requests OK', formatCount(r.requests.ok), [
       `${formatCount(r.requests.errors)} errors (${formatPercent(r.errorRate)})`,
       `${formatCount(r.requests.total)} finished of ${formatCount(r.schedule.sent)} sent`,
+      ...(r.requests.retries > 0
+        ? [`${formatCount(r.requests.retries)} of them retries of a failed request`]
+        : []),
     ]),
     card('request-throughput', 'Request throughput', formatRate(r.throughput.requestsPerS, 'req/s'), [
       'successful requests per second',
