@@ -5,7 +5,8 @@ import type { CommandContext } from './command.js';
 
 /**
  * The load test `npm start` runs against the fresh stack: two tenants bootstrapped through the gateway's
- * management API, ten users asking short streamed questions and repeated (cacheable) ones with think time.
+ * management API, ten users arriving over the first quarter of the run and asking short streamed questions and
+ * repeated (cacheable) ones with think time.
  */
 export function demoScenario(gatewayUrl: string, seconds: number): LoadTestScenario {
   return parseScenario(
@@ -24,6 +25,14 @@ export function demoScenario(gatewayUrl: string, seconds: number): LoadTestScena
         },
         targets: { apiRouterUrl: gatewayUrl, userOrgUrl: gatewayUrl, timeout: 30 },
         limits: { maxDurationSec: seconds, maxErrorRate: 0.5 },
+        // Users arrive over the first quarter, then all ten stay until the end (the live view names the phase).
+        loadPattern: {
+          type: 'ramp-up',
+          phases: [
+            { name: 'ramp-up', duration: seconds / 4, targetActiveUsers: 10, rampStrategy: 'linear' },
+            { name: 'steady', duration: (seconds * 3) / 4, targetActiveUsers: 10 },
+          ],
+        },
         pricing: { 'llm-prod': { inputPerMTokUSD: 0.5, outputPerMTokUSD: 1.5 } },
         // continuousLoop: users keep starting sessions until the time is up.
         testTypes: [

@@ -135,7 +135,10 @@ export class LoadRun {
    * before the first try could be sent.
    */
   send(job: RequestJob): Promise<RequestMeasurement | null> {
-    const p = this.sendWithRetries(job);
+    const eh = this.plan.errorHandling;
+    // Without retries or an error stop, one async layer less per request (this is the generator's hot path).
+    const p =
+      eh.retryAttempts > 0 || eh.stopOnErrors !== null ? this.sendWithRetries(job) : this.sendTracked(job, 1);
     this.pending.add(p);
     void p.finally(() => this.pending.delete(p));
     return p;
