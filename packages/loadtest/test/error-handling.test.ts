@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '@llmops/core';
-import { loadtestRunConfig, runLoadTest, type LoadTestOutcome, type RequestRecord } from '@llmops/loadtest';
+import type { RequestRecord } from '@llmops/loadtest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnServer, type SpawnedServer } from '../../../test-support/spawn-cli.js';
+import { quietRun, readRecords } from './quiet-run.js';
 
 // Two simulators: one failing 30% of requests with HTTP 500 (drawn per request), one healthy; the healthy one is
 // made to fail on demand with the x-sim-fault header, sent through the scenario's `targets.headers`.
@@ -57,22 +57,6 @@ function scenario(name: string, o: ScenarioOptions): string {
   return file;
 }
 
-async function run(file: string, flags: Record<string, unknown> = {}): Promise<LoadTestOutcome> {
-  const cfg = loadConfig(loadtestRunConfig, { env: {}, flags: { progress: false, ...flags } });
-  return runLoadTest(cfg, file, {
-    out: () => {},
-    err: () => {},
-    isTTY: false,
-    signal: new AbortController().signal,
-  });
-}
-
-const records = (path: string): RequestRecord[] =>
-  readFileSync(path, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as RequestRecord);
-
 describe('errorHandling: retries', () => {
   it('retries a 5xx up to retryAttempts times, each try a request of its own, so nearly every question succeeds', async () => {
     const jsonl = join(dir, 'retries.jsonl');
@@ -81,9 +65,9 @@ describe('errorHandling: retries', () => {
       errorHandling: '{ retryAttempts: 3, retryBackoffMs: 5 }',
       maxRequests: 400,
     });
-    const o = await run(file, { jsonl });
+    const o = await quietRun(file, { jsonl });
     const rep = o.result.report;
-    const rs = records(jsonl);
+    const rs = readRecords(jsonl);
     expect(rs).toHaveLength(rep.requests.total);
     // With 30% failing, about 0.3 of all requests fail and nearly all of those are retried.
     expect(rep.requests.errors / rep.requests.total).toBeGreaterThan(0.2);
@@ -112,11 +96,11 @@ describe('errorHandling: retries', () => {
       errorHandling: '{ retryAttempts: 3, retryBackoffMs: 5 }',
       maxRequests: 10,
     });
-    const o = await run(file, { jsonl, model: 'no-such-model' });
+    const o = await quietRun(file, { jsonl, model: 'no-such-model' });
     expect(o.result.report.requests.errors).toBe(10);
     expect(o.result.report.errorsByClass).toEqual({ http_4xx: 10 });
     expect(o.result.report.requests.retries).toBe(0);
-    expect(records(jsonl).every((r) => r.attempt === undefined)).toBe(true);
+    expect(readRecords(jsonl).every((r) => r.attempt === undefined)).toBe(true);
   }, 60_000);
 
   it('waits retryBackoffMs before the first retry and doubles it for the next', async () => {
@@ -128,8 +112,8 @@ describe('errorHandling: retries', () => {
       maxRequests: 3,
       users: 1,
     });
-    const o = await run(file, { jsonl });
-    const rs = records(jsonl);
+    const o = await quietRun(file, { jsonl });
+    const rs = readRecords(jsonl);
     expect(rs.map((r) => r.attempt ?? 1)).toEqual([1, 2, 3]);
     expect(o.result.report.errorsByClass).toEqual({ http_5xx: 3 });
     const gap1 = (rs[1] as RequestRecord).sentAt - (rs[0] as RequestRecord).doneAt;
@@ -149,7 +133,7 @@ describe('errorHandling: stopOnErrors and ignoreErrorCodes', () => {
       maxRequests: 400,
       users: 1,
     });
-    const o = await run(file);
+    const o = await quietRun(file);
     expect(o.result.stopReason).toBe('stopOnErrors');
     // One user, one request at a time: the run ends right after the fifth failure.
     expect(o.result.report.requests.errors).toBe(5);
@@ -165,7 +149,7 @@ describe('errorHandling: stopOnErrors and ignoreErrorCodes', () => {
       maxRequests: 200,
       users: 1,
     });
-    const o = await run(file);
+    const o = await quietRun(file);
     expect(o.result.stopReason).toBe('stopOnErrors');
     // 5 questions, each tried twice; nothing succeeded, which exits 2.
     expect(o.result.report.requests.total).toBe(10);
@@ -180,7 +164,7 @@ describe('errorHandling: stopOnErrors and ignoreErrorCodes', () => {
       errorHandling: '{ retryAttempts: 0, ignoreErrorCodes: [429], stopOnErrors: 5 }',
       maxRequests: 40,
     });
-    const o = await run(file, { maxErrorRate: 0.1 });
+    const o = await quietRun(file, { maxErrorRate: 0.1 });
     expect(o.result.stopReason).toBe('maxRequests');
     expect(o.result.report.requests.total).toBe(40);
     expect(o.result.report.errorsByClass).toEqual({ rate_limited: 40 });

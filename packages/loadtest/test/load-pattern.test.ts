@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '@llmops/core';
-import { loadtestRunConfig, runLoadTest, type LoadTestOutcome, type RequestRecord } from '@llmops/loadtest';
+import type { RequestRecord } from '@llmops/loadtest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnServer, type SpawnedServer } from '../../../test-support/spawn-cli.js';
+import { quietRun, readRecords } from './quiet-run.js';
 
 let sim: SpawnedServer;
 let dir: string;
@@ -42,22 +42,6 @@ function scenario(name: string, userBehavior: string[], extra: string[] = []): s
   return file;
 }
 
-async function run(file: string, flags: Record<string, unknown> = {}): Promise<LoadTestOutcome> {
-  const cfg = loadConfig(loadtestRunConfig, { env: {}, flags: { progress: false, ...flags } });
-  return runLoadTest(cfg, file, {
-    out: () => {},
-    err: () => {},
-    isTTY: false,
-    signal: new AbortController().signal,
-  });
-}
-
-const records = (path: string): RequestRecord[] =>
-  readFileSync(path, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as RequestRecord);
-
 /** Distinct users that sent a request between `from` and `to` seconds after the first request. */
 function usersBetween(rs: readonly RequestRecord[], from: number, to: number): Set<number> {
   const t0 = Math.min(...rs.map((r) => r.sentAt));
@@ -83,9 +67,9 @@ const BUSY_USERS = [...QUICK, 'questionsPerSession: { min: 5, max: 5 }'];
 describe('loadPattern: active users follow the phases', () => {
   it('ramps users up, holds them, drops to the step target, and ends with the last phase', async () => {
     const jsonl = join(dir, 'pattern.jsonl');
-    const o = await run(scenario('pattern', BUSY_USERS, PATTERN), { jsonl });
+    const o = await quietRun(scenario('pattern', BUSY_USERS, PATTERN), { jsonl });
     expect(o.result.stopReason).toBe('completed');
-    const rs = records(jsonl);
+    const rs = readRecords(jsonl);
     const wallS = (o.result.endedAt - o.result.startedAt) / 1000;
     expect(wallS).toBeGreaterThan(3.1);
     expect(wallS).toBeLessThan(4.5);
@@ -99,16 +83,20 @@ describe('loadPattern: active users follow the phases', () => {
 
   it('splits the pattern’s users across workers (worker 1 of 2 runs users 1, 3, 5)', async () => {
     const jsonl = join(dir, 'pattern-w1.jsonl');
-    const o = await run(scenario('pattern-w1', BUSY_USERS, PATTERN), { jsonl, workers: 2, workerIndex: 1 });
+    const o = await quietRun(scenario('pattern-w1', BUSY_USERS, PATTERN), {
+      jsonl,
+      workers: 2,
+      workerIndex: 1,
+    });
     expect(o.result.stopReason).toBe('completed');
-    const rs = records(jsonl);
+    const rs = readRecords(jsonl);
     expect(new Set(rs.map((r) => r.user))).toEqual(new Set([1, 3, 5]));
     expect(usersBetween(rs, 2.45, 3.1)).toEqual(new Set([1]));
   }, 60_000);
 
   it('is refused outside users mode, with the reason', async () => {
     await expect(
-      run(scenario('pattern-rate', BUSY_USERS, PATTERN), { mode: 'constant', rate: 5 }),
+      quietRun(scenario('pattern-rate', BUSY_USERS, PATTERN), { mode: 'constant', rate: 5 }),
     ).rejects.toThrow(/spec.loadPattern .* needs users mode \(the run is in constant mode\)/);
   });
 });
@@ -117,9 +105,9 @@ describe('sessionDuration', () => {
   it('ends a session once its time is up, however many questions it could still ask', async () => {
     const jsonl = join(dir, 'session.jsonl');
     const file = scenario('session', [...QUICK, 'sessionDuration: { min: 400ms, max: 400ms }']);
-    const o = await run(file, { jsonl });
+    const o = await quietRun(file, { jsonl });
     expect(o.result.stopReason).toBe('completed');
-    const rs = records(jsonl);
+    const rs = readRecords(jsonl);
     // Two users, one session each of 0.4 s with a question about every 50 ms.
     for (const user of [0, 1]) {
       const mine = rs.filter((r) => r.user === user);
