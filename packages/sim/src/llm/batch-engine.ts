@@ -4,6 +4,8 @@ import type { ModelProfile } from './model-profile.js';
 /** One sequence group (a request with its `n` choices) as the engine sees it. */
 export interface EngineSequence {
   promptTokens: number;
+  /** Prompt tokens found in the prefix cache: their prefill is skipped. */
+  cachedTokens?: number;
   /** Tokens to produce per choice; the request ends when every choice has produced its own count. */
   outputTokens: readonly number[];
   /** Called for each decode step with the step number (0 = first token); writes the chunk(s) for that step. */
@@ -104,7 +106,9 @@ export class BatchEngine {
       else
         this.schedule(
           r,
-          admittedAt + this.profile.ttftBaseMs + this.profile.prefillMsPerToken * seq.promptTokens,
+          admittedAt +
+            this.profile.ttftBaseMs +
+            this.profile.prefillMsPerToken * (seq.promptTokens - (seq.cachedTokens ?? 0)),
         );
     }
   }

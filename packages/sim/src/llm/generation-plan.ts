@@ -14,6 +14,8 @@ export interface ChoicePlan {
 /** What the simulator will answer to one request: decided up front, then released token by token. */
 export interface GenerationPlan {
   promptTokens: number;
+  /** Prompt tokens found in the prefix cache (their prefill is skipped); null when prefix caching is off. */
+  cachedTokens: number | null;
   choices: ChoicePlan[];
 }
 
@@ -43,7 +45,7 @@ export function planGeneration(profile: ModelProfile, req: PlanRequest, rng: Rng
     const reasoningTokens = Math.floor(tokens.length * profile.reasoningFraction);
     choices.push({ tokens, reasoningTokens, finishReason });
   }
-  return { promptTokens: req.promptTokens, choices };
+  return { promptTokens: req.promptTokens, cachedTokens: null, choices };
 }
 
 export function completionTokensOf(plan: GenerationPlan): number {

@@ -12,7 +12,12 @@ import { drawFault, parseFaultHeader, type Fault } from './faults.js';
 import { planGeneration, type GenerationPlan } from './generation-plan.js';
 import { GenerationSession } from './generation-session.js';
 import type { Timeline } from './ground-truth.js';
-import { chatPromptTokens, completionPromptTokens } from './prompt-tokens.js';
+import {
+  chatPromptText,
+  chatPromptTokens,
+  completionPromptTexts,
+  completionPromptTokens,
+} from './prompt-tokens.js';
 import { ResponseFormat, type ApiKind } from './response-format.js';
 import { SimErrors } from './sim-errors.js';
 import type { ServedModel, SimState } from './sim-state.js';
@@ -28,6 +33,14 @@ interface GenerationRequest {
   max_completion_tokens?: number | null;
   seed?: number | null;
   ignore_eos?: unknown;
+  /** vLLM's prefix-cache isolation: requests with different salts never share cached blocks. */
+  cache_salt?: unknown;
+}
+
+/** One prompt of a request: its token count and its text (for prefix caching). */
+interface Prompt {
+  tokens: number;
+  text: string;
 }
 
 export type GenerationRoute = (
@@ -46,7 +59,7 @@ export const chatCompletionsRoute: GenerationRoute = (state, req, res, body, rec
     res,
     'chat',
     parseWire(ChatCompletionRequestSchema, body),
-    (b) => [chatPromptTokens(b)],
+    (b) => [{ tokens: chatPromptTokens(b), text: chatPromptText(b) }],
     receivedMono,
   );
 
@@ -58,7 +71,10 @@ export const completionsRoute: GenerationRoute = (state, req, res, body, receive
     res,
     'completion',
     parseWire(CompletionRequestSchema, body),
-    (b) => completionPromptTokens(b.prompt),
+    (b) => {
+      const texts = completionPromptTexts(b.prompt);
+      return completionPromptTokens(b.prompt).map((tokens, i) => ({ tokens, text: texts[i] ?? '' }));
+    },
     receivedMono,
   );
 
@@ -68,7 +84,7 @@ function handle<T extends GenerationRequest>(
   res: ServerResponse,
   kind: ApiKind,
   parsed: WireResult<T>,
-  promptTokensOf: (body: NoInfer<T>) => number[],
+  promptsOf: (body: NoInfer<T>) => Prompt[],
   receivedMono: number,
 ): void {
   if (!parsed.ok) throw fromWireIssue(parsed.issue);
@@ -76,12 +92,18 @@ function handle<T extends GenerationRequest>(
   const model = servedModel(state, body.model, kind);
   const fault = pickFault(state, req);
   if (fault && preResponseFault(fault, res)) return;
-  const prompts = promptTokensOf(body);
+  const prompts = promptsOf(body);
   // A batch of legacy prompts is answered as one response whose choices cover every prompt, like vLLM does.
-  const promptTokens = prompts.reduce((a, b) => a + b, 0);
+  let promptTokens = 0;
+  let longest = 0;
+  for (const p of prompts) {
+    promptTokens += p.tokens;
+    longest = Math.max(longest, p.tokens);
+  }
   const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
-  checkContext(model, Math.max(...prompts), maxTokens);
+  checkContext(model, longest, maxTokens);
   const plan = makePlan(state, model, body, promptTokens, prompts.length, maxTokens);
+  plan.cachedTokens = cachedTokensOf(state, model, prompts, body.cache_salt);
   const id = state.nextId(kind === 'chat' ? 'chatcmpl' : 'cmpl');
   const stream = body.stream === true;
   const includeUsage = stream && body.stream_options?.include_usage === true;
@@ -103,6 +125,28 @@ function handle<T extends GenerationRequest>(
   });
   if (fault?.name === 'slow_first_byte') setTimeout(() => session.start(), fault.ms);
   else session.start();
+}
+
+/** Prompt tokens served from the model's prefix cache (null when prefix caching is off); counted in /metrics. */
+function cachedTokensOf(
+  state: SimState,
+  model: ServedModel,
+  prompts: readonly Prompt[],
+  salt: unknown,
+): number | null {
+  const cache = model.prefixCache;
+  if (!cache) return null;
+  const s = typeof salt === 'string' ? salt : null;
+  let cached = 0;
+  let queried = 0;
+  for (const p of prompts) {
+    cached += cache.lookupAndStore(p.text, p.tokens, s);
+    queried += p.tokens;
+  }
+  const m = state.metrics.forModel(model.profile.id);
+  m.prefixCacheQueries.inc(queried);
+  m.prefixCacheHits.inc(cached);
+  return cached;
 }
 
 function servedModel(state: SimState, id: string, kind: ApiKind): ServedModel {

@@ -29,6 +29,7 @@ const STREAM_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'ca
  */
 export class GenerationSession implements EngineSequence {
   readonly promptTokens: number;
+  readonly cachedTokens: number;
   readonly outputTokens: number[];
   stall?: { atStep: number; ms: number };
   enqueuedAt?: number;
@@ -42,6 +43,7 @@ export class GenerationSession implements EngineSequence {
 
   constructor(private readonly s: SessionInit) {
     this.promptTokens = s.plan.promptTokens;
+    this.cachedTokens = s.plan.cachedTokens ?? 0;
     this.outputTokens = s.plan.choices.map((c) => c.tokens.length);
     this.rolesSent = s.plan.choices.map(() => false);
     this.pending = s.model.instant ? '' : null;

@@ -17,6 +17,26 @@ function contentText(content: unknown): string {
   return s;
 }
 
+/** The prompt as the model reads it, for prefix caching: each message's role and text, then the tools. */
+export function chatPromptText(req: ChatCompletionRequest): string {
+  let s = '';
+  for (const m of req.messages) {
+    s += `<${String((m as { role?: unknown }).role)}>${contentText((m as { content?: unknown }).content)}\n`;
+    const calls = (m as { tool_calls?: unknown }).tool_calls;
+    if (Array.isArray(calls)) s += JSON.stringify(calls);
+  }
+  if (Array.isArray(req.tools)) s += JSON.stringify(req.tools);
+  return s;
+}
+
+/** The text of each prompt of a legacy completion request (token ids as text), aligned with its token counts. */
+export function completionPromptTexts(prompt: CompletionRequest['prompt']): string[] {
+  if (typeof prompt === 'string') return [prompt];
+  if (!Array.isArray(prompt) || prompt.length === 0) return [''];
+  if (typeof prompt[0] === 'number') return [prompt.join(' ')];
+  return (prompt as Array<string | number[]>).map((p) => (typeof p === 'string' ? p : p.join(' ')));
+}
+
 export function chatPromptTokens(req: ChatCompletionRequest): number {
   let n = REPLY_PRIMING;
   for (const m of req.messages) {

@@ -6,6 +6,8 @@ export interface UsageJson {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  /** With prefix caching on, as vLLM reports it (`--enable-prompt-tokens-details`). */
+  prompt_tokens_details?: { cached_tokens: number };
   completion_tokens_details?: { reasoning_tokens: number };
 }
 
@@ -23,6 +25,7 @@ export function usageOf(plan: GenerationPlan, upToStep?: number): UsageJson {
     completion_tokens: completion,
     total_tokens: plan.promptTokens + completion,
   };
+  if (plan.cachedTokens !== null) usage.prompt_tokens_details = { cached_tokens: plan.cachedTokens };
   if (reasoning > 0) usage.completion_tokens_details = { reasoning_tokens: reasoning };
   return usage;
 }
@@ -122,8 +125,11 @@ function quoted(tokens: readonly string[], from: number, to: number): string {
 }
 
 function usageJson(u: UsageJson): string {
+  const promptDetails = u.prompt_tokens_details
+    ? `,"prompt_tokens_details":{"cached_tokens":${u.prompt_tokens_details.cached_tokens}}`
+    : '';
   const details = u.completion_tokens_details
     ? `,"completion_tokens_details":{"reasoning_tokens":${u.completion_tokens_details.reasoning_tokens}}`
     : '';
-  return `{"prompt_tokens":${u.prompt_tokens},"completion_tokens":${u.completion_tokens},"total_tokens":${u.total_tokens}${details}}`;
+  return `{"prompt_tokens":${u.prompt_tokens},"completion_tokens":${u.completion_tokens},"total_tokens":${u.total_tokens}${promptDetails}${details}}`;
 }

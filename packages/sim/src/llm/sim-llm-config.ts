@@ -90,6 +90,12 @@ export const simLlmConfig = defineConfig({
     min: 0,
     description: 'Retry-After seconds sent with injected 429 and 503.',
   }),
+  prefixCaching: opt.boolean({
+    env: 'SIM_PREFIX_CACHING',
+    default: true,
+    description:
+      "vLLM's automatic prefix caching: repeated prompt prefixes (same cache_salt) skip their prefill and are reported as usage.prompt_tokens_details.cached_tokens.",
+  }),
   timelineCapacity: opt.int({
     env: 'SIM_TIMELINE_CAPACITY',
     default: 10_000,

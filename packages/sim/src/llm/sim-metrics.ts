@@ -23,6 +23,8 @@ export interface ModelMetrics {
   promptTokens: LiteCounterChild;
   generationTokens: LiteCounterChild;
   success: (finishedReason: string) => LiteCounterChild;
+  prefixCacheQueries: LiteCounterChild;
+  prefixCacheHits: LiteCounterChild;
 }
 
 export class SimMetrics {
@@ -38,6 +40,8 @@ export class SimMetrics {
   readonly promptTokens: LiteCounter<'model_name'>;
   readonly generationTokens: LiteCounter<'model_name'>;
   readonly success: LiteCounter<'model_name' | 'finished_reason'>;
+  readonly prefixCacheQueries: LiteCounter<'model_name'>;
+  readonly prefixCacheHits: LiteCounter<'model_name'>;
   private readonly perModel = new Map<string, ModelMetrics>();
 
   constructor(
@@ -119,6 +123,19 @@ export class SimMetrics {
       labelNames: ['model_name', 'finished_reason'],
       registers: [r],
     });
+    // vLLM V1's prefix-cache counters, in tokens: hit rate = hits / queries.
+    this.prefixCacheQueries = new LiteCounter({
+      name: 'vllm:prefix_cache_queries_total',
+      help: 'Prefix cache queries, in terms of number of queried tokens.',
+      labelNames: ['model_name'],
+      registers: [r],
+    });
+    this.prefixCacheHits = new LiteCounter({
+      name: 'vllm:prefix_cache_hits_total',
+      help: 'Prefix cache hits, in terms of number of cached tokens.',
+      labelNames: ['model_name'],
+      registers: [r],
+    });
   }
 
   /** Label-bound children, created once per model: the request path then only adds numbers. */
@@ -134,6 +151,8 @@ export class SimMetrics {
         queueTime: this.queueTime.labels(l),
         promptTokens: this.promptTokens.labels(l),
         generationTokens: this.generationTokens.labels(l),
+        prefixCacheQueries: this.prefixCacheQueries.labels(l),
+        prefixCacheHits: this.prefixCacheHits.labels(l),
         success: (r) => {
           let c = reasons.get(r);
           if (!c) reasons.set(r, (c = this.success.labels({ ...l, finished_reason: r })));

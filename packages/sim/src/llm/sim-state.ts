@@ -3,6 +3,7 @@ import { BatchEngine } from './batch-engine.js';
 import { type FaultDefaults, type FaultRates } from './faults.js';
 import { TimelineStore } from './ground-truth.js';
 import { isZeroDelay, scaleDelays, zeroDelay, type ModelProfile } from './model-profile.js';
+import { BLOCK_TOKENS, PrefixCache } from './prefix-cache.js';
 import { mixSeeds, Rng } from './rng.js';
 import { SimMetrics } from './sim-metrics.js';
 
@@ -16,6 +17,8 @@ export interface SimLlmSettings {
   faultDefaults: FaultDefaults;
   /** Produce exactly max_tokens when a request sets it (as if every request had vLLM's ignore_eos). */
   honorMaxTokens: boolean;
+  /** vLLM's automatic prefix caching (on by default in vLLM V1): repeated prompt prefixes skip their prefill. */
+  prefixCaching: boolean;
   timelineCapacity: number;
   bodyLimitBytes: number;
 }
@@ -24,6 +27,8 @@ export interface ServedModel {
   profile: ModelProfile;
   engine: BatchEngine;
   instant: boolean;
+  /** vLLM-style automatic prefix caching over this model's KV capacity; null when turned off. */
+  prefixCache: PrefixCache | null;
 }
 
 /** Everything the simulator's routes share: models with their engines, metrics, ground truth, seeded randomness. */
@@ -45,7 +50,14 @@ export class SimState {
         : settings.timeScale === 1
           ? p
           : scaleDelays(p, settings.timeScale);
-      this.models.set(p.id, { profile, engine: new BatchEngine(profile), instant: isZeroDelay(profile) });
+      this.models.set(p.id, {
+        profile,
+        engine: new BatchEngine(profile),
+        instant: isZeroDelay(profile),
+        prefixCache: settings.prefixCaching
+          ? new PrefixCache(Math.ceil(profile.tokenBudget / BLOCK_TOKENS))
+          : null,
+      });
     }
     this.faultRng = new Rng(mixSeeds(settings.seed, 0xfa17));
     this.timelines = new TimelineStore(settings.timelineCapacity);

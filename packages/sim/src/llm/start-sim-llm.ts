@@ -51,6 +51,7 @@ export function settingsFrom(config: SimLlmConfig, profiles: ModelProfile[]): Si
       retryAfterS: config.faultRetryAfter,
     },
     honorMaxTokens: config.honorMaxTokens,
+    prefixCaching: config.prefixCaching,
     timelineCapacity: config.timelineCapacity,
     bodyLimitBytes: config.bodyLimit,
   };
