@@ -42,6 +42,8 @@ export interface RequestMeasurement {
   tokenChunks: number;
   /** `completion_tokens_details.reasoning_tokens` when reported. */
   reasoningTokens: number | null;
+  /** `prompt_tokens_details.cached_tokens` (prompt tokens served from the server's prefix cache) when reported. */
+  cachedPromptTokens: number | null;
   finishReason: string | null;
   /** The assistant's visible text (first choice), when collected. */
   content: string;
@@ -69,6 +71,7 @@ export function emptyMeasurement(tSend: number, streamed: boolean): RequestMeasu
     promptTokenSource: 'none',
     tokenChunks: 0,
     reasoningTokens: null,
+    cachedPromptTokens: null,
     finishReason: null,
     content: '',
   };

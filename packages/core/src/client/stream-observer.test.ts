@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SseEvent } from '../sse/index.js';
-import { StreamObserver } from './stream-observer.js';
+import { emptyMeasurement } from './request-measurement.js';
+import { observeJsonBody, StreamObserver } from './stream-observer.js';
 
 const ev = (data: unknown, event = 'message'): SseEvent => ({
   event,
@@ -56,6 +57,32 @@ describe('stream observer on a fixed trace', () => {
     expect(m.tpot).toBeCloseTo((175 - 130) / (5 - 1), 10);
     expect(m.content).toBe('Hello world!');
     expect(m.requestId).toBe('chatcmpl-1');
+  });
+
+  it('takes cached prompt tokens and reasoning tokens from the usage details, streamed or not', () => {
+    const usage = {
+      prompt_tokens: 300,
+      completion_tokens: 2,
+      total_tokens: 302,
+      prompt_tokens_details: { cached_tokens: 288 },
+      completion_tokens_details: { reasoning_tokens: 1 },
+    };
+    const o = run([
+      [110, delta({ content: 'a' })],
+      [120, delta({ content: 'b' })],
+      [121, ev({ id: 'chatcmpl-1', choices: [], usage })],
+      [122, ev('[DONE]')],
+    ]);
+    const m = o.finish();
+    expect(m.cachedPromptTokens).toBe(288);
+    expect(m.reasoningTokens).toBe(1);
+    expect(m.promptTokens).toBe(300);
+    const json = emptyMeasurement(100, false);
+    observeJsonBody(json, { id: 'x', choices: [{ message: { content: 'ab' } }], usage }, 150);
+    expect(json.cachedPromptTokens).toBe(288);
+    expect(json.outputTokens).toBe(2);
+    // Servers without prefix-cache details leave it unknown rather than zero.
+    expect(run([[110, delta({ content: 'a' })]]).finish().cachedPromptTokens).toBeNull();
   });
 
   it('falls back to counting chunks when usage is absent, and says so', () => {

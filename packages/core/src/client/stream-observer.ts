@@ -17,7 +17,20 @@ interface ChoiceLike {
 interface UsageLike {
   prompt_tokens?: unknown;
   completion_tokens?: unknown;
+  prompt_tokens_details?: { cached_tokens?: unknown } | null;
   completion_tokens_details?: { reasoning_tokens?: unknown } | null;
+}
+
+/** Takes the prompt-side counts and the details of a `usage` object (the output count is the caller's to place). */
+function takePromptUsage(m: RequestMeasurement, u: UsageLike): void {
+  if (typeof u.prompt_tokens === 'number') {
+    m.promptTokens = u.prompt_tokens;
+    m.promptTokenSource = 'usage';
+  }
+  const r = u.completion_tokens_details?.reasoning_tokens;
+  if (typeof r === 'number') m.reasoningTokens = r;
+  const cached = u.prompt_tokens_details?.cached_tokens;
+  if (typeof cached === 'number') m.cachedPromptTokens = cached;
 }
 interface ChunkLike {
   id?: unknown;
@@ -120,14 +133,8 @@ export class StreamObserver {
   }
 
   private takeUsage(u: UsageLike): void {
-    const m = this.m;
-    if (typeof u.prompt_tokens === 'number') {
-      m.promptTokens = u.prompt_tokens;
-      m.promptTokenSource = 'usage';
-    }
+    takePromptUsage(this.m, u);
     if (typeof u.completion_tokens === 'number') this.usageCompletion = u.completion_tokens;
-    const r = u.completion_tokens_details?.reasoning_tokens;
-    if (typeof r === 'number') m.reasoningTokens = r;
   }
 
   /** Completes the measurement when the body has ended at time `t`. Throws if the stream was incomplete. */
@@ -175,15 +182,10 @@ export function observeJsonBody(
   }
   const u = b.usage;
   if (u) {
-    if (typeof u.prompt_tokens === 'number') {
-      m.promptTokens = u.prompt_tokens;
-      m.promptTokenSource = 'usage';
-    }
+    takePromptUsage(m, u);
     if (typeof u.completion_tokens === 'number') {
       m.outputTokens = u.completion_tokens;
       m.outputTokenSource = 'usage';
     }
-    const r = u.completion_tokens_details?.reasoning_tokens;
-    if (typeof r === 'number') m.reasoningTokens = r;
   }
 }

@@ -41,6 +41,8 @@ export interface RequestRecord {
   costUSD: number | null;
   /** 1 for the first try of a question, 2… for retries (`errorHandling.retryAttempts`). Absent means 1. */
   attempt?: number;
+  /** Prompt tokens the server served from its prefix cache (`usage.prompt_tokens_details`); absent: not reported. */
+  cachedPromptTokens?: number;
 }
 
 export interface RecordContext {
@@ -80,5 +82,6 @@ export function recordOf(m: RequestMeasurement, ctx: RecordContext): RequestReco
     costUSD: ctx.costUSD,
   };
   if (ctx.attempt !== undefined && ctx.attempt > 1) r.attempt = ctx.attempt;
+  if (m.cachedPromptTokens !== null) r.cachedPromptTokens = m.cachedPromptTokens;
   return r;
 }

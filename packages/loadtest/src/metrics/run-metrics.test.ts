@@ -158,8 +158,34 @@ describe('run metrics on a hand-computed trace', () => {
     expect(report.byModel['small']).toMatchObject({ requests: 2, ok: 2, errors: 0, outputTokens: 14 });
     expect(report.byModel['big']).toMatchObject({ requests: 2, ok: 1, errors: 1, outputTokens: 2 });
     expect(report.byTestType).toEqual({
-      t: { requests: 3, ok: 3, errors: 0, outputTokens: 16, promptTokens: 35, costUSD: 0.003 },
-      u: { requests: 1, ok: 0, errors: 1, outputTokens: 0, promptTokens: 0, costUSD: 0 },
+      t: { requests: 3, ok: 3, errors: 0, outputTokens: 16, promptTokens: 35, costUSD: 0.003, cache: null },
+      u: { requests: 1, ok: 0, errors: 1, outputTokens: 0, promptTokens: 0, costUSD: 0, cache: null },
+    });
+    expect(report.cache).toBeNull();
+  });
+
+  it('counts prefix-cache hits over the requests whose server reported cached tokens', () => {
+    const m = new RunMetrics();
+    m.record(rec({ testType: 'c', promptTokens: 40, cachedPromptTokens: 32 }));
+    m.record(rec({ testType: 'c', promptTokens: 60, cachedPromptTokens: 0 }));
+    m.record(rec({ testType: 'c', promptTokens: 50 })); // not reported: left out
+    m.record(rec({ testType: 'd', promptTokens: 100, cachedPromptTokens: 16 }));
+    const r = buildReport(
+      RunMetrics.fromJSON(JSON.parse(JSON.stringify(m.toJSON())) as ReturnType<RunMetrics['toJSON']>),
+    );
+    expect(r.byTestType['c']?.cache).toEqual({
+      reported: 2,
+      hits: 1,
+      hitRatio: 0.5,
+      tokenHitRatio: 32 / 100,
+      cachedTokens: 32,
+    });
+    expect(r.cache).toEqual({
+      reported: 3,
+      hits: 2,
+      hitRatio: 2 / 3,
+      tokenHitRatio: 48 / 200,
+      cachedTokens: 48,
     });
   });
 
@@ -216,6 +242,7 @@ function synthetic(n: number, seed: number): RequestRecord[] {
       model: i % 3 === 0 ? 'a' : 'b',
       testType: i % 2 === 0 ? 'x' : 'y',
       ...(i % 7 === 0 ? { attempt: 2 } : {}),
+      ...(i % 5 === 0 ? { cachedPromptTokens: i % 10 === 0 ? 16 : 0 } : {}),
     });
   });
 }
@@ -237,6 +264,7 @@ describe('distributed runs', () => {
     });
     expect(resultOf(shards).report).toEqual(resultOf([single]).report);
     expect(resultOf(shards).report.requests.retries).toBe(Math.ceil(5000 / 7));
+    expect(resultOf(shards).report.cache).toMatchObject({ reported: 1000, hits: 500, cachedTokens: 8000 });
     // Order of the worker files does not matter.
     expect(resultOf([...shards].reverse()).report).toEqual(resultOf(shards).report);
   });

@@ -28,7 +28,17 @@ export const LATE_AFTER_MS = 10;
 
 export type TokenSourceCounts = Record<'usage' | 'chunks' | 'none', number>;
 
-export interface GroupCounters {
+/** Prefix-cache counts, from requests whose server reported `usage.prompt_tokens_details.cached_tokens`. */
+export interface CacheCounters {
+  /** Requests that reported it, and their prompt tokens. */
+  cacheReported: number;
+  cacheReportedPromptTokens: number;
+  /** Of those, requests with at least one cached token, and the cached tokens. */
+  cacheHits: number;
+  cachedPromptTokens: number;
+}
+
+export interface GroupCounters extends CacheCounters {
   requests: number;
   ok: number;
   errors: number;
@@ -36,6 +46,9 @@ export interface GroupCounters {
   promptTokens: number;
   costNanoUSD: number;
 }
+
+/** A group as written to disk: files from before prefix-cache counting lack those fields. */
+export type SerializedGroupCounters = Omit<GroupCounters, keyof CacheCounters> & Partial<CacheCounters>;
 
 interface ModelStats extends GroupCounters {
   ttft: LatencyHistogram;
@@ -67,8 +80,8 @@ export interface SerializedRunMetrics {
   outputTokenSource: TokenSourceCounts;
   promptTokenSource: TokenSourceCounts;
   histograms: Record<DistributionName, SerializedHistogram>;
-  byModel: Record<string, GroupCounters & { ttft: SerializedHistogram; e2e: SerializedHistogram }>;
-  byTestType: Record<string, GroupCounters>;
+  byModel: Record<string, SerializedGroupCounters & { ttft: SerializedHistogram; e2e: SerializedHistogram }>;
+  byTestType: Record<string, SerializedGroupCounters>;
   timeline: SerializedTimeline;
 }
 
@@ -79,15 +92,23 @@ const zeroGroup = (): GroupCounters => ({
   outputTokens: 0,
   promptTokens: 0,
   costNanoUSD: 0,
+  cacheReported: 0,
+  cacheReportedPromptTokens: 0,
+  cacheHits: 0,
+  cachedPromptTokens: 0,
 });
 
-function addGroup(into: GroupCounters, g: GroupCounters): void {
+function addGroup(into: GroupCounters, g: SerializedGroupCounters): void {
   into.requests += g.requests;
   into.ok += g.ok;
   into.errors += g.errors;
   into.outputTokens += g.outputTokens;
   into.promptTokens += g.promptTokens;
   into.costNanoUSD += g.costNanoUSD;
+  into.cacheReported += g.cacheReported ?? 0;
+  into.cacheReportedPromptTokens += g.cacheReportedPromptTokens ?? 0;
+  into.cacheHits += g.cacheHits ?? 0;
+  into.cachedPromptTokens += g.cachedPromptTokens ?? 0;
 }
 
 const groupOf = (g: GroupCounters): GroupCounters => ({
@@ -97,6 +118,10 @@ const groupOf = (g: GroupCounters): GroupCounters => ({
   outputTokens: g.outputTokens,
   promptTokens: g.promptTokens,
   costNanoUSD: g.costNanoUSD,
+  cacheReported: g.cacheReported,
+  cacheReportedPromptTokens: g.cacheReportedPromptTokens,
+  cacheHits: g.cacheHits,
+  cachedPromptTokens: g.cachedPromptTokens,
 });
 
 /**
@@ -171,11 +196,18 @@ export class RunMetrics {
     this.promptTokenSource[r.promptTokenSource]++;
     const model = this.modelStats(r.model);
     const type = this.testTypeStats(r.testType);
+    const cached = r.cachedPromptTokens;
     for (const g of [model, type]) {
       g.requests++;
       g.outputTokens += r.outputTokens;
       g.promptTokens += r.promptTokens;
       g.costNanoUSD += cost;
+      if (cached !== undefined) {
+        g.cacheReported++;
+        g.cacheReportedPromptTokens += r.promptTokens;
+        g.cachedPromptTokens += cached;
+        if (cached > 0) g.cacheHits++;
+      }
     }
     if (r.ok) {
       this.ok++;

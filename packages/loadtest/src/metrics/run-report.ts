@@ -1,13 +1,35 @@
 import type { LatencyHistogram, LatencySummary } from '@llmops/core';
 import type { TimelinePoint } from './timeline.js';
 import { LATE_AFTER_MS } from './run-metrics.js';
-import type { DistributionName, GroupCounters, RunMetrics, Slo, TokenSourceCounts } from './run-metrics.js';
+import type {
+  CacheCounters,
+  DistributionName,
+  GroupCounters,
+  RunMetrics,
+  Slo,
+  TokenSourceCounts,
+} from './run-metrics.js';
 
 /** Percentiles at which distributions are sampled for charts (a CDF per metric). */
 export const CDF_PERCENTILES: readonly number[] = [
   0, 1, 2, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90, 92.5, 95, 97.5, 98, 99,
   99.5, 99.9, 100,
 ];
+
+/**
+ * The server's prefix cache as the client saw it (`usage.prompt_tokens_details.cached_tokens`), over the requests
+ * that reported it; null when none did.
+ */
+export interface CacheReport {
+  /** Requests that reported cached tokens, and those with at least one. */
+  reported: number;
+  hits: number;
+  /** hits / reported: the seed's "cache hit rate" (> 80% for `cached` test types, < 5% for `random_short`). */
+  hitRatio: number;
+  /** Cached prompt tokens / prompt tokens of the reporting requests. */
+  tokenHitRatio: number;
+  cachedTokens: number;
+}
 
 export interface GroupReport {
   requests: number;
@@ -16,6 +38,7 @@ export interface GroupReport {
   outputTokens: number;
   promptTokens: number;
   costUSD: number;
+  cache: CacheReport | null;
 }
 
 /**
@@ -57,6 +80,7 @@ export interface RunReport {
     meanPromptPerRequest: number;
   };
   cost: { usd: number; unpricedRequests: number; usdPerMillionOutputTokens: number | null };
+  cache: CacheReport | null;
   byModel: Record<string, GroupReport & { ttft: LatencySummary; e2e: LatencySummary }>;
   byTestType: Record<string, GroupReport>;
   /** For charts: value at each of {@link CDF_PERCENTILES} per distribution. */
@@ -74,7 +98,36 @@ const groupReport = (g: Readonly<GroupCounters>): GroupReport => ({
   outputTokens: g.outputTokens,
   promptTokens: g.promptTokens,
   costUSD: g.costNanoUSD / 1e9,
+  cache: cacheReport(g),
 });
+
+function cacheReport(g: Readonly<CacheCounters>): CacheReport | null {
+  if (g.cacheReported === 0) return null;
+  return {
+    reported: g.cacheReported,
+    hits: g.cacheHits,
+    hitRatio: g.cacheHits / g.cacheReported,
+    tokenHitRatio: g.cacheReportedPromptTokens > 0 ? g.cachedPromptTokens / g.cacheReportedPromptTokens : 0,
+    cachedTokens: g.cachedPromptTokens,
+  };
+}
+
+/** The whole run's cache counts: every request belongs to exactly one test type. */
+function totalCache(m: RunMetrics): CacheReport | null {
+  const t: CacheCounters = {
+    cacheReported: 0,
+    cacheReportedPromptTokens: 0,
+    cacheHits: 0,
+    cachedPromptTokens: 0,
+  };
+  for (const g of m.testTypes().values()) {
+    t.cacheReported += g.cacheReported;
+    t.cacheReportedPromptTokens += g.cacheReportedPromptTokens;
+    t.cacheHits += g.cacheHits;
+    t.cachedPromptTokens += g.cachedPromptTokens;
+  }
+  return cacheReport(t);
+}
 
 export function buildReport(m: RunMetrics): RunReport {
   const durationS =
@@ -117,6 +170,7 @@ export function buildReport(m: RunMetrics): RunReport {
       unpricedRequests: m.unpriced,
       usdPerMillionOutputTokens: m.outputTokens > 0 ? (m.costUSD / m.outputTokens) * 1e6 : null,
     },
+    cache: totalCache(m),
     byModel: Object.fromEntries(
       sortedEntries(m.models()).map(([k, g]) => [
         k,

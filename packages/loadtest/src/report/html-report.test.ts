@@ -65,6 +65,18 @@ describe('HTML report', () => {
       expect(page).not.toMatch(/NaN|Infinity/);
     });
 
+    it('shows prefix-cache hit rates only when the server reported cached tokens', () => {
+      expect(renderHtmlReport(sample)).not.toContain('data-figure="prefix-cache"');
+      const r = sampleRunResult();
+      const cache = { reported: 40, hits: 36, hitRatio: 0.9, tokenHitRatio: 0.65, cachedTokens: 1200 };
+      r.report.cache = cache;
+      const [firstType] = Object.keys(r.report.byTestType);
+      (r.report.byTestType[firstType as string] as { cache: typeof cache | null }).cache = cache;
+      const page = renderHtmlReport(r);
+      expect(page).toContain('data-figure="prefix-cache"');
+      expect(page).toContain(`${firstType as string}: 90.0%`);
+    });
+
     it('leaves the sweep out of a run without one', () => {
       const page = renderHtmlReport(sampleRunResult({ sweep: false, rateScale: 0.25 }));
       expect(page).not.toContain('data-chart="sweep-curve"');

@@ -1,6 +1,6 @@
 import type { LatencySummary } from '@llmops/core';
 import type { DistributionName, Slo, TokenSourceCounts } from '../metrics/run-metrics.js';
-import type { RunReport } from '../metrics/run-report.js';
+import type { CacheReport, RunReport } from '../metrics/run-report.js';
 import type { RunResult, SweepStepReport } from '../metrics/run-result.js';
 import {
   formatCount,
@@ -183,7 +183,20 @@ function groups(rep: RunReport): string[] {
   }
   const types = Object.entries(rep.byTestType);
   if (types.length > 0) {
-    const rows = [['test type', 'requests', 'ok', 'errors', 'prompt tok', 'output tok', 'cost']];
+    // The prefix-cache column appears when the server reported cached tokens (vLLM, OpenAI, the simulator).
+    const cache = rep.cache !== null;
+    const rows = [
+      [
+        'test type',
+        'requests',
+        'ok',
+        'errors',
+        'prompt tok',
+        'output tok',
+        'cost',
+        ...(cache ? ['cache hits'] : []),
+      ],
+    ];
     for (const [name, g] of types)
       rows.push([
         name,
@@ -193,10 +206,20 @@ function groups(rep: RunReport): string[] {
         formatCount(g.promptTokens),
         formatCount(g.outputTokens),
         formatUSD(g.costUSD),
+        ...(cache ? [cacheCell(g.cache)] : []),
       ]);
-    out.push('By test type', ...textTable(rows, right(6)));
+    out.push('By test type', ...textTable(rows, right(cache ? 7 : 6)));
   }
+  if (rep.cache)
+    out.push(
+      `  prefix cache: ${cacheCell(rep.cache)} over ${formatCount(rep.cache.reported)} requests reporting it ` +
+        '(requests with cached prompt tokens; share of prompt tokens cached)',
+    );
   return out;
+}
+
+function cacheCell(c: CacheReport | null): string {
+  return c === null ? '-' : `${formatPercent(c.hitRatio)} (${formatPercent(c.tokenHitRatio)} of tokens)`;
 }
 
 /** Error classes, most frequent first (ties by name, so the order is stable). */

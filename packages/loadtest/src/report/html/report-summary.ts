@@ -113,6 +113,17 @@ export function keyFigures(result: RunResult): string {
     card('prompt-token-count', 'Prompt tokens', formatCount(r.tokens.prompt), [
       sources(r.tokens.promptSource),
     ]),
+    ...(r.cache === null
+      ? []
+      : [
+          card('prefix-cache', 'Prefix cache hits', formatPercent(r.cache.hitRatio), [
+            `of ${formatCount(r.cache.reported)} requests reporting cached tokens`,
+            `${formatPercent(r.cache.tokenHitRatio)} of their prompt tokens cached`,
+            ...Object.entries(r.byTestType)
+              .filter(([, g]) => g.cache !== null)
+              .map(([name, g]) => `${name}: ${formatPercent(g.cache?.hitRatio ?? 0)}`),
+          ]),
+        ]),
   ];
   return `<div class="cards">${cards.join('')}</div>`;
 }

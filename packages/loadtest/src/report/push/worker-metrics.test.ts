@@ -86,6 +86,25 @@ describe('worker metrics for the Pushgateway', () => {
     }
   });
 
+  it("counts prefix-cache hits and misses per test type (the seed spec's loadtest_user_cache_*)", async () => {
+    const m = new WorkerMetrics();
+    m.record(record({ testType: 'cached', cachedPromptTokens: 16 }));
+    m.record(record({ testType: 'cached', cachedPromptTokens: 32 }));
+    m.record(record({ testType: 'cached', cachedPromptTokens: 0 }));
+    m.record(record({ testType: 'random_short', cachedPromptTokens: 0 }));
+    m.record(record({ testType: 'unreported' })); // the server said nothing about its cache: not counted
+    const s = parseExposition(await m.exposition());
+    expect(valueOf(s, 'loadtest_user_cache_hits_total', { test_type: 'cached' })).toBe(2);
+    expect(valueOf(s, 'loadtest_user_cache_misses_total', { test_type: 'cached' })).toBe(1);
+    expect(valueOf(s, 'loadtest_user_cache_hit_ratio', { test_type: 'cached' })).toBeCloseTo(2 / 3, 12);
+    expect(valueOf(s, 'loadtest_user_cache_hit_ratio', { test_type: 'random_short' })).toBe(0);
+    expect(
+      samplesOf(s, 'loadtest_user_cache_hit_ratio')
+        .map((x) => x.labels['test_type'])
+        .sort(),
+    ).toEqual(['cached', 'random_short']);
+  });
+
   it('observes latency in seconds, TTFT of streams and the decode rate as 1000 / TPOT', async () => {
     const m = new WorkerMetrics();
     m.record(record({ e2eMs: 800, ttftMs: 120, tpotMs: 20 }));

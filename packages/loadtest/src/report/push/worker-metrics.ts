@@ -84,6 +84,26 @@ export class WorkerMetrics {
     buckets: [...TOKENS_PER_S_BUCKETS],
     registers: [this.registry],
   });
+  // The seed spec's cache metrics, per test type (not per user): from usage.prompt_tokens_details.cached_tokens.
+  private readonly cacheHits = new Counter({
+    name: 'loadtest_user_cache_hits_total',
+    help: 'Requests whose prompt was partly served from the server prefix cache, by test type',
+    labelNames: ['test_type'] as const,
+    registers: [this.registry],
+  });
+  private readonly cacheMisses = new Counter({
+    name: 'loadtest_user_cache_misses_total',
+    help: 'Requests that reported no cached prompt tokens, by test type',
+    labelNames: ['test_type'] as const,
+    registers: [this.registry],
+  });
+  private readonly cacheHitRatio = new Gauge({
+    name: 'loadtest_user_cache_hit_ratio',
+    help: 'Cache hits / requests reporting cached tokens, by test type, 0-1',
+    labelNames: ['test_type'] as const,
+    registers: [this.registry],
+  });
+  private readonly cacheCounts = new Map<string, { hits: number; misses: number }>();
   private readonly runRate = this.gauge('loadtest_run_requests_per_second', 'Requests sent per second');
   private readonly runErrorRate = this.gauge('loadtest_run_error_rate', 'Failed / finished requests, 0-1');
   private readonly runUsers = this.gauge('loadtest_run_active_users', 'Simulated users currently active');
@@ -150,6 +170,20 @@ export class WorkerMetrics {
     if (total > 0) s.totalTokens.inc(total);
     if (r.costUSD !== null && r.costUSD > 0) s.cost.inc(r.costUSD);
     this.tokenSum += total;
+    if (r.cachedPromptTokens !== undefined) this.recordCache(r.testType, r.cachedPromptTokens > 0);
+  }
+
+  private recordCache(testType: string, hit: boolean): void {
+    let c = this.cacheCounts.get(testType);
+    if (!c) this.cacheCounts.set(testType, (c = { hits: 0, misses: 0 }));
+    if (hit) {
+      c.hits++;
+      this.cacheHits.inc({ test_type: testType });
+    } else {
+      c.misses++;
+      this.cacheMisses.inc({ test_type: testType });
+    }
+    this.cacheHitRatio.set({ test_type: testType }, c.hits / (c.hits + c.misses));
   }
 
   setPhase(phase: WorkerPhase): void {
