@@ -354,6 +354,37 @@ describe('audit and health', () => {
     expect(meta['ttft_ms']).toBeGreaterThan(0);
   });
 
+  it('relays prefix-cache usage untouched and records cached tokens in the audit and the metrics', async () => {
+    const t = await gw.newToken();
+    const c = new OpenAI({ baseURL: `${gw.proxy.url}/v1`, apiKey: t.token, maxRetries: 0 });
+    const long = [
+      { role: 'user' as const, content: 'A long shared preamble for the prefix cache. '.repeat(12) },
+    ];
+    await c.chat.completions.create({ model: 'sim-small', messages: long, max_tokens: 2 });
+    const again = await c.chat.completions.create({ model: 'sim-small', messages: long, max_tokens: 2 });
+    const cached = (again.usage as { prompt_tokens_details?: { cached_tokens?: number } })
+      .prompt_tokens_details?.cached_tokens;
+    expect(cached).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 300));
+    const audit = await gw.manage<{ events: Array<{ metadata: string | Record<string, unknown> }> }>(
+      'GET',
+      `/manage/audit?action=proxy_request&project_id=${t.projectId}`,
+    );
+    const metas = audit.body.events.map((e) =>
+      typeof e.metadata === 'string' ? (JSON.parse(e.metadata) as Record<string, unknown>) : e.metadata,
+    );
+    expect(metas.map((m) => m['cached_tokens']).sort()).toEqual([0, cached].sort());
+    const prom = await (await fetch(`${gw.proxy.url}/metrics/prometheus`)).text();
+    const line = prom
+      .split('\n')
+      .find((l) =>
+        l.startsWith(
+          `llmops_proxy_tokens_total{project="${t.projectId}",model="sim-small",type="cached_prompt"}`,
+        ),
+      );
+    expect(Number(line?.split(' ').pop())).toBe(cached);
+  });
+
   it('answers /live, /ready and /health', async () => {
     expect(await (await fetch(`${gw.proxy.url}/live`)).text()).toBe('alive');
     expect(await (await fetch(`${gw.proxy.url}/ready`)).text()).toBe('ready');

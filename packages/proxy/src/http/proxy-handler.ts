@@ -297,6 +297,7 @@ export class ProxyHandler {
       overheadSeconds: overheadMs / 1000,
       promptTokens: r?.promptTokens ?? null,
       completionTokens: r?.completionTokens ?? null,
+      cachedTokens: r?.cachedTokens ?? null,
     });
     this.d.audit?.push({
       timestamp: new Date(),
@@ -320,6 +321,7 @@ export class ProxyHandler {
         ttft_ms: ttftS === null ? null : Math.round(ttftS * 1e6) / 1e3,
         prompt_tokens: r?.promptTokens ?? null,
         completion_tokens: r?.completionTokens ?? null,
+        cached_tokens: r?.cachedTokens ?? null,
       },
     });
   }

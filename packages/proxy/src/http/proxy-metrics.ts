@@ -18,6 +18,7 @@ interface Children {
   ttft: LiteHistogramChild;
   promptTokens: LiteCounterChild;
   completionTokens: LiteCounterChild;
+  cachedTokens: LiteCounterChild;
 }
 
 export type StatusClass = '2xx' | '3xx' | '4xx' | '5xx' | 'aborted';
@@ -77,7 +78,7 @@ export class ProxyMetrics {
     });
     this.tokens = new LiteCounter({
       name: 'llmops_proxy_tokens_total',
-      help: 'Tokens reported by upstream usage.',
+      help: 'Tokens reported by upstream usage, by type: prompt, completion, cached_prompt (prefix-cache hits, part of prompt).',
       labelNames: ['project', 'model', 'type'],
       registers,
     });
@@ -111,6 +112,8 @@ export class ProxyMetrics {
     overheadSeconds: number;
     promptTokens: number | null;
     completionTokens: number | null;
+    /** Prompt tokens upstream served from its prefix cache (counted in the prompt tokens too). */
+    cachedTokens?: number | null;
   }): void {
     this.requestCount++;
     this.legacyRequests.inc();
@@ -132,6 +135,7 @@ export class ProxyMetrics {
     this.overhead.observe(r.overheadSeconds);
     if (r.promptTokens !== null) c.promptTokens.inc(r.promptTokens);
     if (r.completionTokens !== null) c.completionTokens.inc(r.completionTokens);
+    if (r.cachedTokens != null) c.cachedTokens.inc(r.cachedTokens);
   }
 
   private modelLabel(model: string): string {
@@ -151,6 +155,7 @@ export class ProxyMetrics {
         ttft: this.ttft.labels({ model }),
         promptTokens: this.tokens.labels({ project, model, type: 'prompt' }),
         completionTokens: this.tokens.labels({ project, model, type: 'completion' }),
+        cachedTokens: this.tokens.labels({ project, model, type: 'cached_prompt' }),
       };
       this.children.set(key, c);
     }

@@ -14,6 +14,8 @@ export interface RelayResult {
   tEnd: number;
   promptTokens: number | null;
   completionTokens: number | null;
+  /** `usage.prompt_tokens_details.cached_tokens`: prompt tokens upstream served from its prefix cache. */
+  cachedTokens: number | null;
   streamed: boolean;
   /** Set when the upstream failed before answering (the client got a gateway error) or mid-way (connection cut). */
   error: Error | null;
@@ -43,6 +45,7 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
     tEnd: 0,
     promptTokens: null,
     completionTokens: null,
+    cachedTokens: null,
     streamed: false,
     error: null,
     clientAborted: false,
@@ -136,13 +139,8 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
   /** Reads `usage` from a chunk; true when the chunk is the usage-only one (`choices: []`). */
   private takeUsage(data: string): boolean {
     try {
-      const c = JSON.parse(data) as {
-        choices?: unknown[];
-        usage?: { prompt_tokens?: unknown; completion_tokens?: unknown };
-      };
-      if (typeof c.usage?.prompt_tokens === 'number') this.result.promptTokens = c.usage.prompt_tokens;
-      if (typeof c.usage?.completion_tokens === 'number')
-        this.result.completionTokens = c.usage.completion_tokens;
+      const c = JSON.parse(data) as { choices?: unknown[]; usage?: UsageLike };
+      takeUsage(c.usage, this.result);
       return Array.isArray(c.choices) && c.choices.length === 0;
     } catch {
       return false;
@@ -181,15 +179,22 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
   }
 }
 
+interface UsageLike {
+  prompt_tokens?: unknown;
+  completion_tokens?: unknown;
+  prompt_tokens_details?: { cached_tokens?: unknown } | null;
+}
+
+function takeUsage(u: UsageLike | undefined, r: RelayResult): void {
+  if (typeof u?.prompt_tokens === 'number') r.promptTokens = u.prompt_tokens;
+  if (typeof u?.completion_tokens === 'number') r.completionTokens = u.completion_tokens;
+  const cached = u?.prompt_tokens_details?.cached_tokens;
+  if (typeof cached === 'number') r.cachedTokens = cached;
+}
+
 function readJsonUsage(body: Buffer, r: RelayResult): void {
   try {
-    const u = (
-      JSON.parse(body.toString('utf8')) as {
-        usage?: { prompt_tokens?: unknown; completion_tokens?: unknown };
-      }
-    ).usage;
-    if (typeof u?.prompt_tokens === 'number') r.promptTokens = u.prompt_tokens;
-    if (typeof u?.completion_tokens === 'number') r.completionTokens = u.completion_tokens;
+    takeUsage((JSON.parse(body.toString('utf8')) as { usage?: UsageLike }).usage, r);
   } catch {
     // A body that is not JSON has no usage to read; it was relayed as is.
   }
