@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@llmops/core';
@@ -231,6 +231,43 @@ describe('Pushgateway export of a run', () => {
       expect(
         valueOf(samples, 'loadtest_request_latency_seconds_count', { ...group, model: 'llm-prod' }),
       ).toBe(o.result.report.latency.e2e.count);
+    } finally {
+      await pgw.stop();
+    }
+  }, 30_000);
+
+  it("pushes to the scenario's spec.metrics.pushgatewayUrl when no flag names one", async () => {
+    const pgw = await startPushgateway();
+    try {
+      const file = join(dir, 'push-from-scenario.yaml');
+      writeFileSync(
+        file,
+        [
+          'apiVersion: loadtest.ai-aas.dev/v1',
+          'kind: LoadTestScenario',
+          'metadata: { name: push-from-scenario, testRunId: test-push-scenario }',
+          'spec:',
+          '  organizations: { count: 1 }',
+          '  users: { perOrg: { min: 2, max: 2 } }',
+          '  userBehavior: { thinkTimeSeconds: { base: 0, variance: 0 }, questionsPerSession: { min: 3, max: 3 } }',
+          `  targets: { apiRouterUrl: "${sim.url}", bootstrapApi: none }`,
+          `  metrics: { pushgatewayUrl: "${pgw.url}", exportInterval: 200ms }`,
+          '  testTypes: [{ name: chat, weight: 100, modelTargeting: { slmModels: [llm-prod] } }]',
+        ].join('\n'),
+      );
+      const cfg = loadConfig(loadtestRunConfig, { env: {}, flags: { progress: false, maxTokens: 4 } });
+      const o = await runLoadTest(cfg, file, {
+        out: () => {},
+        err: () => {},
+        isTTY: false,
+        signal: new AbortController().signal,
+      });
+      const samples = parseExposition(await (await fetch(`${pgw.url}/metrics`)).text());
+      const group = { job: 'loadtest_worker', test_run_id: 'test-push-scenario', worker_id: o.plan.workerId };
+      expect(valueOf(samples, 'loadtest_worker_status', group)).toBe(3);
+      expect(
+        valueOf(samples, 'loadtest_requests_total', { ...group, model: 'llm-prod', success: 'true' }),
+      ).toBe(6);
     } finally {
       await pgw.stop();
     }

@@ -100,6 +100,56 @@ describe("the original's example scenarios on the local gateway", () => {
   }, 90_000);
 });
 
+describe('advanced: dry run, correlation id and question templates', () => {
+  /** The smoke test with an `advanced` section added under its spec. */
+  function withAdvanced(name: string, advanced: string[]): string {
+    const original = readFileSync(compatPath('loadtest-scenarios/smoke-test.yaml'), 'utf8');
+    const file = join(dir, `${name}.yaml`);
+    writeFileSync(
+      file,
+      original.replace(/^spec:\n/m, `spec:\n  advanced:\n${advanced.map((l) => `    ${l}\n`).join('')}`),
+    );
+    return file;
+  }
+
+  it('--dry-run bootstraps and cleans up but sends no request, and exits 0', async () => {
+    const before = await gw.manage<{ events: unknown[] | null; pagination: { total_count: number } }>(
+      'GET',
+      '/manage/audit?action=proxy_request',
+    );
+    const { outcome, err } = await run(
+      compatPath('loadtest-scenarios/smoke-test.yaml'),
+      onGateway({ dryRun: true }),
+    );
+    expect(outcome.exitCode).toBe(0);
+    expect(outcome.result.report.requests.total).toBe(0);
+    const log = err.join('\n');
+    expect(log).toMatch(/bootstrap: created 1 organizations, 5 users, 5 keys/);
+    expect(log).toMatch(/cleanup: deleted 5 keys/);
+    expect(log).toMatch(
+      /dry run: users mode, 5 users, against http:\S+\/v1\/chat\/completions; test types .*no request was sent/,
+    );
+    const after = await gw.manage<{ pagination: { total_count: number } }>(
+      'GET',
+      '/manage/audit?action=proxy_request',
+    );
+    expect(after.body.pagination.total_count).toBe(before.body.pagination.total_count);
+  }, 60_000);
+
+  it('sends advanced.correlationId on every request, and the gateway audits it', async () => {
+    const file = withAdvanced('advanced', ['correlationId: smoke-run-42']);
+    const { outcome } = await run(file, onGateway());
+    const total = outcome.result.report.requests.total;
+    expect(total).toBeGreaterThanOrEqual(15);
+    await new Promise((r) => setTimeout(r, 1500)); // the audit is written in batches
+    const audit = await gw.manage<{ pagination: { total_count: number } }>(
+      'GET',
+      '/manage/audit?action=proxy_request&correlation_id=smoke-run-42',
+    );
+    expect(audit.body.pagination.total_count).toBe(total);
+  }, 60_000);
+});
+
 describe('distributed scenario runs', () => {
   it('two workers each bootstrap their own users of smoke-test.yaml; merged they cover all five', async () => {
     const files = [0, 1].map((i) => join(dir, `smoke-w${i}.json`));

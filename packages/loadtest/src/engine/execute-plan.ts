@@ -58,22 +58,24 @@ export async function executePlan(plan: RunPlan, opts: ExecuteOptions = {}): Pro
   const concurrency = workerConcurrency(plan);
   const measureS = plan.durationS === null ? null : plan.durationS + plan.warmupS;
   try {
-    switch (plan.mode) {
-      case 'constant':
-      case 'poisson':
-        await openLoop(run, jobs, plan.mode, rate ?? 0, measureS ?? Infinity, rng);
-        break;
-      case 'concurrency':
-        await closedLoop(run, jobs, concurrency ?? 1, measureS, rng);
-        break;
-      case 'users':
-        if (plan.users.pattern) await patternLoop(run, jobs, rng);
-        else await usersLoop(run, jobs, users, rng);
-        break;
-      case 'sweep':
-        steps = await sweep(run, jobs, rng);
-        break;
-    }
+    if (plan.dryRun) run.stop('completed');
+    else
+      switch (plan.mode) {
+        case 'constant':
+        case 'poisson':
+          await openLoop(run, jobs, plan.mode, rate ?? 0, measureS ?? Infinity, rng);
+          break;
+        case 'concurrency':
+          await closedLoop(run, jobs, concurrency ?? 1, measureS, rng);
+          break;
+        case 'users':
+          if (plan.users.pattern) await patternLoop(run, jobs, rng);
+          else await usersLoop(run, jobs, users, rng);
+          break;
+        case 'sweep':
+          steps = await sweep(run, jobs, rng);
+          break;
+      }
     if (!run.stopReason) run.stop(run.plan.mode === 'users' ? 'completed' : 'duration');
     run.label = 'finishing the requests in flight';
     await run.drain();

@@ -27,6 +27,7 @@ export class JobFactory {
           seed: `${plan.seed}:${plan.testRunId}:${plan.shard.index}:${t.name}`,
           cacheBehavior: t.cacheBehavior,
           ...(t.cacheSalt !== null ? { cacheSalt: t.cacheSalt } : {}),
+          templates: plan.questionTemplates,
         }),
       );
     this.promptTokens = plan.promptTokens ? tokenSampler(plan.promptTokens) : null;

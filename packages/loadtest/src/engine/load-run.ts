@@ -69,6 +69,8 @@ export class LoadRun {
   private readonly warmupEnd: number;
   private readonly pending = new Set<Promise<unknown>>();
   private ticker: NodeJS.Timeout | undefined;
+  /** The target's headers, plus `X-Correlation-ID` when the scenario sets `advanced.correlationId`. */
+  private readonly headers: Record<string, string>;
   /** Recorded failures whose status is not in `ignoreStatuses` (what maxErrorRate judges). */
   private countedErrors = 0;
   /** Requests that failed for good, retries spent, status not ignored (what stopOnErrors counts). */
@@ -91,6 +93,10 @@ export class LoadRun {
     this.warmupEnd = this.startedAt + plan.warmupS * 1000;
     // Every waiting user and slot waiter listens on it (and removes its listener when done).
     setMaxListeners(0, this.stopper.signal);
+    this.headers =
+      plan.correlationId === null
+        ? { ...plan.target.headers }
+        : { ...plan.target.headers, 'x-correlation-id': plan.correlationId };
   }
 
   get signal(): AbortSignal {
@@ -191,7 +197,7 @@ export class LoadRun {
       {
         baseUrl: this.plan.target.baseUrl,
         path: this.plan.target.chatPath,
-        headers: this.plan.target.headers as Record<string, string>,
+        headers: this.headers,
         body: chatBody(job, this.plan.temperature),
         ...(apiKey ? { apiKey } : {}),
       },

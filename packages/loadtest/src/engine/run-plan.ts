@@ -91,6 +91,12 @@ export interface RunPlan {
   defaultModel: string;
   promptTokens: Spread | null;
   maxTokens: Spread | null;
+  /** `advanced.questionTemplates`: the scenario's own questions instead of the built-in banks. */
+  questionTemplates: readonly { template: string; variables: Readonly<Record<string, readonly string[]>> }[];
+  /** `advanced.correlationId`: sent as `X-Correlation-ID` on every request (the gateway's audit records it). */
+  correlationId: string | null;
+  /** `--dry-run` / `advanced.dryRun`: everything but the load itself (no request is sent). */
+  dryRun: boolean;
   temperature: number | null;
   limits: LimitsPlan;
   errorHandling: ErrorHandlingPlan;

@@ -166,6 +166,12 @@ export const loadtestRunConfig = defineConfig({
     min: 1,
     description: "Workers in the distributed run (default: the scenario's spec.workers.replicas, else 1).",
   }),
+  dryRun: opt.boolean({
+    env: 'LOADTEST_DRY_RUN',
+    default: false,
+    description:
+      "Validate, plan and bootstrap (and clean up), but send no load (also the scenario's advanced.dryRun).",
+  }),
   bootstrap: opt.boolean({
     env: 'LOADTEST_BOOTSTRAP',
     default: true,
@@ -185,13 +191,14 @@ export const loadtestRunConfig = defineConfig({
   html: opt.string({ env: 'LOADTEST_HTML', description: 'Write the HTML report to this file.' }),
   pushgateway: opt.url({
     env: 'PUSHGATEWAY_URL',
-    description: 'Push loadtest_* metrics to this Prometheus Pushgateway.',
+    description:
+      "Push loadtest_* metrics to this Prometheus Pushgateway (default: the scenario's spec.metrics.pushgatewayUrl).",
   }),
   pushInterval: opt.duration({
     env: 'LOADTEST_PUSH_INTERVAL',
-    default: 10_000,
     min: 50,
-    description: 'Time between Pushgateway pushes (a final push always follows the run).',
+    description:
+      "Time between Pushgateway pushes; a final push always follows the run (default: the scenario's spec.metrics.exportInterval, else 10s).",
   }),
   progress: opt.boolean({
     env: 'LOADTEST_PROGRESS',

@@ -1,6 +1,8 @@
 import { loadConfig } from '@llmops/core';
 import { describe, expect, it } from 'vitest';
+import { JobFactory } from '../engine/job-factory.js';
 import { parseScenarioText } from '../scenario/load-scenario.js';
+import { Rng } from '../scenario/random.js';
 import { loadtestRunConfig } from './loadtest-run-config.js';
 import { planOf, PlanError } from './plan-from-scenario.js';
 
@@ -77,6 +79,28 @@ describe('plan from a scenario', () => {
     expect(both.sessionS).toEqual({ min: 120, max: 180, distribution: 'uniform' });
     expect(both.questionsPerSession).toEqual({ min: 1, max: 4 });
     expect(planOf(cfg(), scenario(), 6).users.sessionS).toBeNull();
+  });
+
+  it('maps advanced: question templates reach the questions, correlation id and dry run', () => {
+    const s = scenario([
+      'advanced:',
+      '  dryRun: true',
+      '  correlationId: run-7',
+      '  questionTemplates: [{ template: "Is {thing} ready?", variables: { thing: [alpha, beta] } }]',
+    ]);
+    const p = planOf(cfg(), s, 6);
+    expect(p.dryRun).toBe(true);
+    expect(p.correlationId).toBe('run-7');
+    const jobs = new JobFactory(p);
+    const rng = new Rng('templates');
+    for (let i = 0; i < 50; i++)
+      expect(jobs.job(0, rng).messages[0]?.content).toMatch(/Is (alpha|beta) ready\?/);
+    expect(planOf(cfg({ dryRun: true }), scenario(), 6).dryRun).toBe(true);
+    expect(planOf(cfg(), scenario(), 6)).toMatchObject({
+      dryRun: false,
+      correlationId: null,
+      questionTemplates: [],
+    });
   });
 
   it('maps loadPattern phases, and refuses them outside users mode', () => {

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { executePlan } from '../engine/execute-plan.js';
+import { patternPeakUsers } from '../engine/load-pattern.js';
 import type { RunPlan } from '../engine/run-plan.js';
 import type { RunResult, SerializedRun } from '../metrics/run-result.js';
 import { writeHtmlReport } from '../report/html-report.js';
@@ -62,7 +63,15 @@ export async function writeJsonOutput(
   await writeFile(path, JSON.stringify(value, null, 2));
 }
 
-function reportersOf(cfg: LoadtestRunConfig, plan: RunPlan, io: RunIo): Reporter[] {
+/** Time between pushes (ms) when neither the flags nor the scenario say: the original hard-codes 10 s. */
+const DEFAULT_PUSH_INTERVAL_MS = 10_000;
+
+function reportersOf(
+  cfg: LoadtestRunConfig,
+  scenario: LoadTestScenario | null,
+  plan: RunPlan,
+  io: RunIo,
+): Reporter[] {
   const reporters: Reporter[] = [];
   if (cfg.progress)
     reporters.push(
@@ -71,11 +80,15 @@ function reportersOf(cfg: LoadtestRunConfig, plan: RunPlan, io: RunIo): Reporter
         isTTY: io.isTTY,
       }),
     );
-  if (cfg.pushgateway)
+  const metrics = scenario?.spec.metrics;
+  const pushgateway = cfg.pushgateway ?? metrics?.pushgatewayUrl;
+  if (pushgateway)
     reporters.push(
       new PushgatewayReporter({
-        url: cfg.pushgateway,
-        intervalMs: cfg.pushInterval,
+        url: pushgateway,
+        intervalMs:
+          cfg.pushInterval ??
+          (metrics?.exportInterval !== undefined ? metrics.exportInterval * 1000 : DEFAULT_PUSH_INTERVAL_MS),
         testRunId: plan.testRunId,
         workerId: plan.workerId,
       }),
@@ -96,7 +109,7 @@ export async function runLoadTest(
   const users = scenario ? scenarioUsers(scenario) : (cfg.users ?? cfg.concurrency ?? 1);
   const plan = planOf(cfg, scenario, users);
   const say = (line: string): void => io.err(line);
-  const reporters = reportersOf(cfg, plan, io);
+  const reporters = reportersOf(cfg, scenario, plan, io);
   let tenants: TenantSetup | undefined;
   let execution;
   try {
@@ -120,5 +133,34 @@ export async function runLoadTest(
   }
   const htmlPath = cfg.html ? await writeHtmlReport(cfg.html, result) : null;
   if (htmlPath) say(`HTML report: ${htmlPath}`);
-  return { exitCode: exitCodeOf(result, plan.limits.maxErrorRate), result, run, plan, htmlPath };
+  if (plan.dryRun) say(`dry run: ${describePlan(plan)}; no request was sent`);
+  return {
+    exitCode: plan.dryRun ? 0 : exitCodeOf(result, plan.limits.maxErrorRate),
+    result,
+    run,
+    plan,
+    htmlPath,
+  };
+}
+
+/** One line on what a run would do: mode, load, users, test types, limits. */
+export function describePlan(plan: RunPlan): string {
+  const load =
+    plan.mode === 'constant' || plan.mode === 'poisson'
+      ? `${plan.rate} req/s`
+      : plan.mode === 'concurrency'
+        ? `${plan.concurrency} in flight`
+        : plan.mode === 'sweep' && plan.sweep
+          ? `${plan.sweep.startRate}→${plan.sweep.endRate} req/s in ${plan.sweep.steps} steps`
+          : plan.users.pattern
+            ? `load pattern of ${plan.users.pattern.length} phases up to ${patternPeakUsers(plan.users.pattern)} users`
+            : `${plan.users.count} users`;
+  const types = plan.testTypes.map((t) => `${t.name} ${t.weight}%`).join(', ');
+  const limits = Object.entries(plan.limits)
+    .filter(([, v]) => v !== null)
+    .map(([k, v]) => `${k} ${String(v)}`);
+  return (
+    `${plan.mode} mode, ${load}, against ${plan.target.baseUrl}${plan.target.chatPath}; test types ${types}` +
+    (limits.length > 0 ? `; limits ${limits.join(', ')}` : '')
+  );
 }

@@ -115,6 +115,38 @@ describe('question generator', () => {
     expect(fromPool / 10_000).toBeLessThan(0.53);
   });
 
+  it("asks the scenario's own questions (advanced.questionTemplates) instead of the banks'", () => {
+    const templates = [
+      {
+        template: 'How do I deploy {service} on {platform}?',
+        variables: { service: ['redis', 'vllm', 'postgres'], platform: ['k8s', 'nomad'] },
+      },
+      {
+        template: 'Compare {service} release {n:1-20} with the previous one.',
+        variables: { service: ['redis', 'vllm'] },
+      },
+    ];
+    const generator = new QuestionGenerator({ strategy: 'technical', seed: 'custom', templates });
+    const questions = generate(generator, new Rng('custom'), 2_000);
+    const core =
+      /How do I deploy (redis|vllm|postgres) on (k8s|nomad)\?|Compare (redis|vllm) release ([1-9]|1\d|20) with the previous one\./;
+    expect(questions.every((q) => core.test(q))).toBe(true);
+    // Both templates and every value are used; the openers and tails around them keep questions distinct.
+    expect(questions.some((q) => q.includes('How do I deploy'))).toBe(true);
+    expect(questions.some((q) => q.includes('Compare'))).toBe(true);
+    for (const v of ['redis', 'vllm', 'postgres', 'k8s', 'nomad'])
+      expect(questions.some((q) => q.includes(v))).toBe(true);
+    expect(new Set(questions).size).toBeGreaterThan(0.9 * questions.length);
+    // The prefer pool is drawn from the same templates.
+    const pooled = new QuestionGenerator({
+      strategy: 'technical',
+      seed: 'custom',
+      cacheBehavior: 'prefer',
+      templates,
+    });
+    expect(pooled.cachedPool().every((q) => core.test(q))).toBe(true);
+  });
+
   it('refuses a target that is not a positive number', () => {
     const generator = new QuestionGenerator({ strategy: 'mixed', seed: 1 });
     expect(() => generator.next(new Rng(1), 0)).toThrow(RangeError);

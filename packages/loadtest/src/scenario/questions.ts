@@ -169,12 +169,15 @@ interface Composed {
   readonly audience: string;
 }
 
-/** Opener, question, answer format and audience; the optional parts are often empty. */
-function compose(rng: Rng, topic: TopicStrategy): Composed {
+/**
+ * Opener, question, answer format and audience; the optional parts are often empty. The question comes from the
+ * topic's bank, or from the scenario's own templates (`advanced.questionTemplates`) when it has some.
+ */
+function compose(rng: Rng, topic: TopicStrategy, custom: readonly Template[] | null): Composed {
   return {
     topic,
     opener: fill(rng, pick(rng, OPENER_TEMPLATES)),
-    core: fill(rng, pick(rng, COMPILED[topic].questions)),
+    core: fill(rng, pick(rng, custom ?? COMPILED[topic].questions)),
     format: fill(rng, pick(rng, FORMAT_TEMPLATES)),
     audience: fill(rng, pick(rng, AUDIENCE_TEMPLATES)),
   };
@@ -205,6 +208,12 @@ export interface QuestionGeneratorOptions {
   cacheBehavior?: CacheBehavior;
   /** Users with the same salt (and strategy) share one `prefer` pool, as they share vLLM's `cache_salt`. */
   cacheSalt?: string;
+  /**
+   * The scenario's own questions (`advanced.questionTemplates`): `{name}` takes a value of `variables[name]` (or of
+   * a built-in pool), `{n:1-100}` a number. They replace the banks' questions; the openers and tails that make
+   * every question unique still wrap them.
+   */
+  templates?: readonly { template: string; variables: Readonly<Record<string, readonly string[]>> }[];
 }
 
 /** Rendered pool prompts kept per (pool entry, target); bounded so that many distinct targets cannot grow it. */
@@ -214,6 +223,7 @@ export class QuestionGenerator {
   readonly strategy: QuestionStrategy;
   readonly cacheBehavior: CacheBehavior;
   private readonly poolKey: string;
+  private readonly custom: readonly Template[] | null;
   private pool: readonly Composed[] | undefined;
   private readonly padded = new Map<string, string>();
 
@@ -222,6 +232,8 @@ export class QuestionGenerator {
     this.cacheBehavior = options.cacheBehavior ?? 'avoid';
     const owner = options.cacheSalt === undefined ? `seed:${options.seed}` : `salt:${options.cacheSalt}`;
     this.poolKey = `questions/${this.strategy}/${owner}`;
+    const t = options.templates;
+    this.custom = t && t.length > 0 ? t.map((x) => compile(x.template, x.variables)) : null;
   }
 
   /**
@@ -246,13 +258,13 @@ export class QuestionGenerator {
   }
 
   private fresh(rng: Rng, targetTokens: number | undefined): string {
-    return render(rng, compose(rng, this.topic(rng)), targetTokens);
+    return render(rng, compose(rng, this.topic(rng), this.custom), targetTokens);
   }
 
   private pooled(): readonly Composed[] {
     if (this.pool === undefined) {
       const rng = new Rng(this.poolKey);
-      this.pool = Array.from({ length: CACHED_POOL_SIZE }, () => compose(rng, this.topic(rng)));
+      this.pool = Array.from({ length: CACHED_POOL_SIZE }, () => compose(rng, this.topic(rng), this.custom));
     }
     return this.pool;
   }

@@ -39,6 +39,8 @@ export interface ProxyHandlerDeps {
 interface Ctx {
   t0: number;
   requestId: string;
+  /** The client's `X-Correlation-ID` (e.g. a load test's run), kept in the audit record; at most 128 characters. */
+  correlationId: string | null;
   method: string;
   path: string;
   model: string;
@@ -88,6 +90,7 @@ export class ProxyHandler {
     const ctx: Ctx = {
       t0: monoNow(),
       requestId: headerOf(req, 'x-request-id') ?? uuidV7(),
+      correlationId: headerOf(req, 'x-correlation-id')?.slice(0, 128) ?? null,
       method: req.method ?? 'GET',
       path: q < 0 ? url : url.slice(0, q),
       model: 'unknown',
@@ -306,7 +309,7 @@ export class ProxyHandler {
       outcome: status === 0 || status >= 500 ? 'error' : status >= 400 ? 'failure' : 'success',
       projectId: ctx.project?.id ?? null,
       requestId: ctx.requestId,
-      correlationId: null,
+      correlationId: ctx.correlationId,
       clientIp: null,
       method: ctx.method,
       path: ctx.path,
