@@ -166,6 +166,12 @@ export const loadtestRunConfig = defineConfig({
     min: 1,
     description: "Workers in the distributed run (default: the scenario's spec.workers.replicas, else 1).",
   }),
+  debug: opt.boolean({
+    env: 'LOADTEST_DEBUG',
+    default: false,
+    description:
+      "Print one line per finished request to standard error (also the scenario's advanced.debug).",
+  }),
   dryRun: opt.boolean({
     env: 'LOADTEST_DRY_RUN',
     default: false,

@@ -5,6 +5,7 @@ import { patternPeakUsers } from '../engine/load-pattern.js';
 import type { RunPlan } from '../engine/run-plan.js';
 import type { RunResult, SerializedRun } from '../metrics/run-result.js';
 import { writeHtmlReport } from '../report/html-report.js';
+import { DebugReporter } from '../report/debug-reporter.js';
 import { JsonlReporter } from '../report/jsonl-reporter.js';
 import { PushgatewayReporter } from '../report/pushgateway-reporter.js';
 import type { Reporter } from '../report/reporter.js';
@@ -94,6 +95,7 @@ function reportersOf(
       }),
     );
   if (cfg.jsonl) reporters.push(new JsonlReporter(cfg.jsonl));
+  if (cfg.debug || scenario?.spec.advanced?.debug === true) reporters.push(new DebugReporter(io.err));
   return reporters;
 }
 
