@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RequestRecord } from '@llmops/loadtest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnServer, type SpawnedServer } from '../../../test-support/spawn-cli.js';
-import { quietRun, readRecords } from './quiet-run.js';
+import { quietRun, readRecords, writeScenario } from './quiet-run.js';
 
 // Two simulators: one failing 30% of requests with HTTP 500 (drawn per request), one healthy; the healthy one is
 // made to fail on demand with the x-sim-fault header, sent through the scenario's `targets.headers`.
@@ -35,26 +35,20 @@ interface ScenarioOptions {
 
 /** A users-mode scenario: `users` users asking one question per session, continuously, until maxRequests. */
 function scenario(name: string, o: ScenarioOptions): string {
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(
-    file,
-    [
-      'apiVersion: loadtest.ai-aas.dev/v1',
-      'kind: LoadTestScenario',
-      `metadata: { name: ${name} }`,
-      'spec:',
-      '  organizations: { count: 1 }',
-      `  users: { perOrg: { min: ${o.users ?? 4}, max: ${o.users ?? 4} } }`,
-      '  userBehavior:',
-      '    thinkTimeSeconds: { base: 0, variance: 0 }',
-      '    questionsPerSession: { min: 1, max: 1 }',
-      `    errorHandling: ${o.errorHandling}`,
-      `  targets: { apiRouterUrl: "${o.url}", bootstrapApi: none${o.headers ? `, headers: ${o.headers}` : ''} }`,
-      `  limits: { maxRequests: ${o.maxRequests}, maxDuration: 30s }`,
-      '  testTypes: [{ name: chat, weight: 100, continuousLoop: true, modelTargeting: { slmModels: [sim-small] } }]',
-    ].join('\n'),
-  );
-  return file;
+  return writeScenario(dir, name, {
+    url: o.url,
+    users: o.users ?? 4,
+    userBehavior: [
+      'thinkTimeSeconds: { base: 0, variance: 0 }',
+      'questionsPerSession: { min: 1, max: 1 }',
+      `errorHandling: ${o.errorHandling}`,
+    ],
+    ...(o.headers ? { targets: `headers: ${o.headers}` } : {}),
+    spec: [
+      `limits: { maxRequests: ${o.maxRequests}, maxDuration: 30s }`,
+      'testTypes: [{ name: chat, weight: 100, continuousLoop: true, modelTargeting: { slmModels: [sim-small] } }]',
+    ],
+  });
 }
 
 describe('errorHandling: retries', () => {

@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RequestRecord } from '@llmops/loadtest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnServer, type SpawnedServer } from '../../../test-support/spawn-cli.js';
-import { quietRun, readRecords } from './quiet-run.js';
+import { quietRun, readRecords, writeScenario } from './quiet-run.js';
 
 let sim: SpawnedServer;
 let dir: string;
@@ -21,25 +21,16 @@ afterAll(async () => {
 });
 
 function scenario(name: string, userBehavior: string[], extra: string[] = []): string {
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(
-    file,
-    [
-      'apiVersion: loadtest.ai-aas.dev/v1',
-      'kind: LoadTestScenario',
-      `metadata: { name: ${name} }`,
-      'spec:',
-      '  organizations: { count: 1 }',
-      '  users: { perOrg: { min: 2, max: 2 } }',
-      '  userBehavior:',
-      ...userBehavior.map((l) => `    ${l}`),
-      `  targets: { apiRouterUrl: "${sim.url}", bootstrapApi: none }`,
-      '  limits: { maxDuration: 30s }',
-      '  testTypes: [{ name: chat, weight: 100, modelTargeting: { slmModels: [sim-small] } }]',
-      ...extra.map((l) => `  ${l}`),
-    ].join('\n'),
-  );
-  return file;
+  return writeScenario(dir, name, {
+    url: sim.url,
+    users: 2,
+    userBehavior,
+    spec: [
+      'limits: { maxDuration: 30s }',
+      'testTypes: [{ name: chat, weight: 100, modelTargeting: { slmModels: [sim-small] } }]',
+      ...extra,
+    ],
+  });
 }
 
 /** Distinct users that sent a request between `from` and `to` seconds after the first request. */

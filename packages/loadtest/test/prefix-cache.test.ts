@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnServer, type SpawnedServer } from '../../../test-support/spawn-cli.js';
-import { quietRun, readRecords } from './quiet-run.js';
+import { quietRun, readRecords, writeScenario } from './quiet-run.js';
 
 // The simulator caches prompt prefixes as vLLM does and reports usage.prompt_tokens_details.cached_tokens.
 let sim: SpawnedServer;
@@ -25,29 +25,22 @@ afterAll(async () => {
 
 /** The seed's two test types: unique short questions, and repeated ones under a cache salt. */
 function scenario(url: string): string {
-  const file = join(dir, `cache-${url.split(':').pop()}.yaml`);
-  writeFileSync(
-    file,
-    [
-      'apiVersion: loadtest.ai-aas.dev/v1',
-      'kind: LoadTestScenario',
-      'metadata: { name: cache }',
-      'spec:',
-      '  organizations: { count: 1 }',
-      '  users: { perOrg: { min: 4, max: 4 } }',
-      '  userBehavior:',
-      '    thinkTimeSeconds: { base: 0.005, variance: 0, min: 0.001, max: 0.01 }',
-      '    questionsPerSession: { min: 5, max: 5 }',
-      `  targets: { apiRouterUrl: "${url}", bootstrapApi: none }`,
-      '  limits: { maxRequests: 300 }',
-      '  testTypes:',
-      '    - { name: random_short, weight: 50, questionStrategy: mixed, cacheBehavior: avoid, continuousLoop: true,',
-      '        modelTargeting: { slmModels: [sim-small] } }',
-      '    - { name: cached, weight: 50, questionStrategy: historical, cacheBehavior: prefer, cacheSalt: soak-a,',
-      '        continuousLoop: true, modelTargeting: { slmModels: [sim-small] } }',
-    ].join('\n'),
-  );
-  return file;
+  return writeScenario(dir, `cache-${url.split(':').pop()}`, {
+    url,
+    users: 4,
+    userBehavior: [
+      'thinkTimeSeconds: { base: 0.005, variance: 0, min: 0.001, max: 0.01 }',
+      'questionsPerSession: { min: 5, max: 5 }',
+    ],
+    spec: [
+      'limits: { maxRequests: 300 }',
+      'testTypes:',
+      '  - { name: random_short, weight: 50, questionStrategy: mixed, cacheBehavior: avoid, continuousLoop: true,',
+      '      modelTargeting: { slmModels: [sim-small] } }',
+      '  - { name: cached, weight: 50, questionStrategy: historical, cacheBehavior: prefer, cacheSalt: soak-a,',
+      '      continuousLoop: true, modelTargeting: { slmModels: [sim-small] } }',
+    ],
+  });
 }
 
 describe('prefix-cache hit rates (the seed: > 80% for cached, < 5% for random_short)', () => {
