@@ -195,3 +195,57 @@ describe('SseParser: end of stream', () => {
     expect(() => parser.push('data: b\n\n')).toThrow(/after end/);
   });
 });
+
+describe('SseParser.atEventBoundary', () => {
+  // Lines of events with 2-, 3- and 4-byte characters, an id, a comment and a multi-line data field. A blank line
+  // ends an event; after a comment or an id line nothing of an event is pending either (neither dispatches alone).
+  const lines = [
+    'data: {"t":"héllo"}\n',
+    '\n',
+    'id: 7\n',
+    'data: {"t":"日本語"}\n',
+    '\n',
+    ': heartbeat\n',
+    '\n',
+    'event: delta\n',
+    'data: one\n',
+    'data: two 🎉\n',
+    '\n',
+    'data: [DONE]\n',
+    '\n',
+  ];
+  const enc = new TextEncoder();
+  const bytes = enc.encode(lines.join(''));
+  const safe = new Set<number>([0]);
+  let at = 0;
+  let pending = false;
+  for (const l of lines) {
+    at += enc.encode(l).length;
+    if (l === '\n') pending = false;
+    else if (l.startsWith('data:') || l.startsWith('event:')) pending = true;
+    if (!pending) safe.add(at);
+  }
+
+  it('is true exactly where nothing of a line or an event is partly received, however the stream is split', () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const p = new SseParser(() => {});
+      let pos = 0;
+      let x = seed;
+      while (pos < bytes.length) {
+        x = (x * 1103515245 + 12345) % 2 ** 31;
+        const next = Math.min(bytes.length, pos + 1 + (x % 9));
+        p.push(bytes.subarray(pos, next));
+        pos = next;
+        expect(p.atEventBoundary, `seed ${seed}, after byte ${pos}`).toBe(safe.has(pos));
+      }
+    }
+  });
+
+  it('is false while half of a UTF-8 character is held back, even between lines', () => {
+    const p = new SseParser(() => {});
+    const e = enc.encode('data: a\n\n€');
+    p.push(e.subarray(0, 10)); // the blank line plus the first byte of the 3-byte euro sign
+    expect(p.pendingBytes).toBe(false);
+    expect(p.atEventBoundary).toBe(false);
+  });
+});

@@ -40,6 +40,8 @@ export class SseParser {
   /** The previous text ended with CR, so an LF starting the next text belongs to that same line end. */
   private lastWasCR = false;
   private bomChecked = false;
+  /** Continuation bytes of a UTF-8 character the decoder still waits for (0 after a complete character). */
+  private utf8Need = 0;
   /** Bytes went through the decoder since it was last flushed, so it may hold part of a character. */
   private decoderUsed = false;
   private ended = false;
@@ -67,6 +69,7 @@ export class SseParser {
       this.feed(chunk);
     } else {
       this.decoderUsed = true;
+      this.utf8Need = utf8BytesMissing(chunk, this.utf8Need);
       this.feed(this.decoder.decode(chunk, STREAM));
     }
   }
@@ -89,6 +92,16 @@ export class SseParser {
    */
   get pendingBytes(): boolean {
     return this.carry.length > 0 || this.hasData || this.eventType.length > 0;
+  }
+
+  /**
+   * True when nothing of a line or of an event is partly received: no partial line, no `data`/`event` field of an
+   * unfinished event, no half of a UTF-8 character held back (a comment or `id` line may precede the next event; it
+   * dispatches nothing alone). A relay may then pass the bytes it received on as they are, knowing that no event it
+   * might rewrite later started in them.
+   */
+  get atEventBoundary(): boolean {
+    return !this.pendingBytes && this.utf8Need === 0;
   }
 
   /** The stream's last event ID so far (WHATWG "last event ID buffer"). */
@@ -215,4 +228,32 @@ export class SseParser {
     this.eventType = '';
     this.onEvent(ev);
   }
+}
+
+/**
+ * How many continuation bytes the UTF-8 character at the end of `chunk` still lacks, given how many were missing
+ * before it. A character is at most 4 bytes, so the last lead byte lies within the last 4 bytes of a valid chunk;
+ * shorter chunks are walked from the previous state.
+ */
+function utf8BytesMissing(chunk: Uint8Array, before: number): number {
+  const len = chunk.length;
+  if (len < 4) {
+    let need = before;
+    for (let i = 0; i < len; i++) need = nextNeed(need, chunk[i] as number);
+    return need;
+  }
+  let cont = 0;
+  while (cont < 3 && ((chunk[len - 1 - cont] as number) & 0xc0) === 0x80) cont++;
+  const lead = chunk[len - 1 - cont] as number;
+  return Math.max(0, seqLength(lead) - 1 - cont);
+}
+
+/** Bytes of the sequence a byte starts (1 for ASCII and for bytes that start none). */
+function seqLength(b: number): number {
+  return b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+}
+
+function nextNeed(need: number, b: number): number {
+  if ((b & 0xc0) === 0x80) return need > 0 ? need - 1 : 0;
+  return seqLength(b) - 1;
 }

@@ -35,8 +35,10 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
   private jsonChunks: Buffer[] | undefined;
   private jsonBytes = 0;
   private done = false;
-  /** Re-serialized events of the upstream chunk being processed (when the usage chunk is stripped). */
-  private out = '';
+  /** Events the upstream chunk being processed completed, kept in case it must be rewritten (usage stripped). */
+  private completed: SseEvent[] = [];
+  /** The chunk being processed held the usage-only event the gateway asked for, which the client must not see. */
+  private heldUsage = false;
   private chunkTime = 0;
   readonly result: RelayResult = {
     status: 0,
@@ -100,13 +102,24 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
   onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.parser) {
       this.chunkTime = monoNow();
-      this.parser.push(chunk);
-      // One write per upstream chunk: the events it completed, re-serialized, or the bytes as they came.
-      if (!this.stripUsageChunk) this.write(chunk);
-      else if (this.out !== '') {
-        this.write(this.out);
-        this.out = '';
+      if (!this.stripUsageChunk) {
+        this.parser.push(chunk);
+        this.write(chunk);
+        return;
       }
+      // The bytes go on as they came unless this chunk holds the usage-only event or shares an event with the
+      // chunks around it; only then are the events it completed written again without that one.
+      const clean = this.parser.atEventBoundary;
+      this.parser.push(chunk);
+      if (clean && this.parser.atEventBoundary && !this.heldUsage) this.write(chunk);
+      else {
+        let out = '';
+        for (const ev of this.completed)
+          out += sseEvent({ data: ev.data, event: ev.event === 'message' ? undefined : ev.event });
+        if (out !== '') this.write(out);
+      }
+      this.completed.length = 0;
+      this.heldUsage = false;
       return;
     }
     if (this.jsonChunks && this.jsonBytes < USAGE_SCAN_LIMIT) {
@@ -131,8 +144,9 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
       if (this.observer.m.ttft !== null) r.tFirstToken = this.chunkTime;
     }
     const usageOnly = ev.data.indexOf('"usage":{') >= 0 && this.takeUsage(ev.data);
-    if (this.stripUsageChunk && !usageOnly) {
-      this.out += sseEvent({ data: ev.data, event: ev.event === 'message' ? undefined : ev.event });
+    if (this.stripUsageChunk) {
+      if (usageOnly) this.heldUsage = true;
+      else this.completed.push(ev);
     }
   }
 

@@ -1,0 +1,103 @@
+import type { ServerResponse } from 'node:http';
+import { SseParser, type SseEvent } from '@llmops/core';
+import type { Dispatcher } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { RelayHandler, type RelayResult } from './relay-handler.js';
+
+/** A response that keeps what is written to it. */
+function sink() {
+  const parts: Buffer[] = [];
+  const res = {
+    headersSent: false,
+    writableEnded: false,
+    writeHead() {
+      res.headersSent = true;
+      return res;
+    },
+    flushHeaders() {},
+    write(d: Buffer | string) {
+      parts.push(Buffer.from(d));
+      return true;
+    },
+    end() {
+      res.writableEnded = true;
+    },
+    once() {
+      return res;
+    },
+    destroy() {},
+  };
+  return { res: res as unknown as ServerResponse, text: () => Buffer.concat(parts).toString('utf8') };
+}
+
+const STREAM = [
+  'data: {"id":"c1","choices":[{"index":0,"delta":{"role":"assistant","content":""}}],"usage":null}\n\n',
+  ': keep-alive\n\n',
+  'data: {"id":"c1","choices":[{"index":0,"delta":{"content":"Grüße"}}],"usage":null}\n\n',
+  'id: 9\ndata: {"id":"c1","choices":[{"index":0,"delta":{"content":" 🎉"},"finish_reason":"stop"}],"usage":null}\n\n',
+  'data: {"id":"c1","choices":[],"usage":{"prompt_tokens":7,"completion_tokens":2,"total_tokens":9,"prompt_tokens_details":{"cached_tokens":0}}}\n\n',
+  'data: [DONE]\n\n',
+].join('');
+const USAGE_EVENT = STREAM.split('\n\n')[4] as string;
+
+function relay(chunks: readonly Uint8Array[], strip: boolean): { out: string; result: RelayResult } {
+  const { res, text } = sink();
+  let result: RelayResult | undefined;
+  const h = new RelayHandler(
+    res,
+    'req-1',
+    strip,
+    () => {},
+    (r) => (result = r),
+  );
+  const c = {} as Dispatcher.DispatchController;
+  h.onResponseStart(c, 200, { 'content-type': 'text/event-stream' });
+  for (const chunk of chunks) h.onResponseData(c, Buffer.from(chunk));
+  h.onResponseEnd();
+  return { out: text(), result: result as RelayResult };
+}
+
+const events = (text: string): SseEvent[] => {
+  const out: SseEvent[] = [];
+  const p = new SseParser((e) => out.push(e));
+  p.push(text);
+  p.end();
+  return out;
+};
+
+function split(bytes: Uint8Array, seed: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let x = seed;
+  for (let pos = 0; pos < bytes.length;) {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    const next = Math.min(bytes.length, pos + 1 + (x % 40));
+    out.push(bytes.subarray(pos, next));
+    pos = next;
+  }
+  return out;
+}
+
+describe('stream relay', () => {
+  const bytes = new TextEncoder().encode(STREAM);
+
+  it('passes every byte on untouched when the client asked for usage itself', () => {
+    for (let seed = 1; seed <= 50; seed++) expect(relay(split(bytes, seed), false).out).toBe(STREAM);
+  });
+
+  it('drops only the usage event it asked for, however upstream splits the stream, and still reads the usage', () => {
+    const expected = events(STREAM).filter((e) => !e.data.includes('"choices":[],"usage"'));
+    for (let seed = 1; seed <= 200; seed++) {
+      const { out, result } = relay(split(bytes, seed), true);
+      expect(out).not.toContain('"choices":[]');
+      expect(events(out).map((e) => e.data)).toEqual(expected.map((e) => e.data));
+      expect(result).toMatchObject({ promptTokens: 7, completionTokens: 2, cachedTokens: 0, streamed: true });
+    }
+  });
+
+  it('relays chunks that end between events byte for byte, comments and ids included', () => {
+    // One upstream chunk per event, as servers write them: only the usage chunk is rewritten (to nothing).
+    const perEvent = STREAM.split(/(?<=\n\n)/).map((e) => new TextEncoder().encode(e));
+    const { out } = relay(perEvent, true);
+    expect(out).toBe(STREAM.replace(`${USAGE_EVENT}\n\n`, ''));
+  });
+});
