@@ -166,7 +166,8 @@ export class LoadRun {
       if (retry === null) break;
       m = retry;
     }
-    if (m !== null && !m.ok && !this.cancelled && !this.ignored(m)) {
+    // Warm-up requests are not recorded, so they do not count toward stopOnErrors either.
+    if (m !== null && !m.ok && !this.cancelled && !this.ignored(m) && job.scheduledAt >= this.warmupEnd) {
       this.finalErrors++;
       const stopAt = eh.stopOnErrors;
       if (stopAt !== null && this.finalErrors >= stopAt) this.stop('stopOnErrors');
