@@ -1,5 +1,6 @@
 import { defineConfig, opt } from '@llmops/core';
 import {
+  inertFields,
   loadScenarioFile,
   loadtestRunConfig,
   mergeRunFiles,
@@ -73,6 +74,8 @@ export const loadtestValidateCommand = defineCommand({
       try {
         const s = await loadScenarioFile(f);
         ctx.out(`${f}: ok (${s.metadata.name}: ${scenarioUsers(s)} users, mode ${s.spec.load.mode})`);
+        const inert = inertFields(s);
+        if (inert.length > 0) ctx.out(`  accepted but not acted on: ${inert.join(', ')}`);
       } catch (err) {
         bad++;
         ctx.err(err instanceof Error ? err.message : String(err));

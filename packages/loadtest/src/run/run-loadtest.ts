@@ -11,7 +11,7 @@ import { PushgatewayReporter } from '../report/pushgateway-reporter.js';
 import type { Reporter } from '../report/reporter.js';
 import { summaryTable } from '../report/summary-table.js';
 import { TerminalReporter, type TerminalStream } from '../report/terminal-reporter.js';
-import { loadScenarioFile, type LoadTestScenario } from '../scenario/index.js';
+import { inertFields, loadScenarioFile, type LoadTestScenario } from '../scenario/index.js';
 import type { LoadtestRunConfig } from './loadtest-run-config.js';
 import { planOf, scenarioUsers } from './plan-from-scenario.js';
 import { setUpTenants, type TenantSetup } from './tenant-keys.js';
@@ -111,6 +111,8 @@ export async function runLoadTest(
   const users = scenario ? scenarioUsers(scenario) : (cfg.users ?? cfg.concurrency ?? 1);
   const plan = planOf(cfg, scenario, users);
   const say = (line: string): void => io.err(line);
+  const inert = scenario ? inertFields(scenario) : [];
+  if (inert.length > 0) say(`scenario: accepted but not acted on: ${inert.join(', ')}`);
   const reporters = reportersOf(cfg, scenario, plan, io);
   let tenants: TenantSetup | undefined;
   let execution;

@@ -39,3 +39,4 @@ export {
   readScenarioText,
 } from './load-scenario.js';
 export type { ScenarioDocument, ScenarioOverrides } from './load-scenario.js';
+export { inertFields } from './inert-fields.js';
