@@ -109,3 +109,48 @@ describe('sessionDuration', () => {
     }
   }, 60_000);
 });
+
+describe('conversationStyle', () => {
+  /** Per user, in order: does each follow-up's prompt hold the previous question and answer? */
+  async function followUpsCarryHistory(name: string, style: string): Promise<boolean[]> {
+    const jsonl = join(dir, `${name}.jsonl`);
+    const file = scenario(name, [
+      ...QUICK,
+      'questionsPerSession: { min: 4, max: 4 }',
+      `conversationStyle: ${style}`,
+    ]);
+    await quietRun(file, { jsonl });
+    const rs = readRecords(jsonl);
+    const out: boolean[] = [];
+    for (const user of [0, 1]) {
+      const mine = rs.filter((r) => r.user === user).sort((a, b) => a.sentAt - b.sentAt);
+      expect(mine).toHaveLength(4);
+      for (let i = 1; i < mine.length; i++) {
+        const [prev, cur] = [mine[i - 1] as RequestRecord, mine[i] as RequestRecord];
+        out.push(cur.promptTokens >= prev.promptTokens + prev.outputTokens);
+      }
+    }
+    return out;
+  }
+
+  it('carries the earlier questions and answers into follow-ups, unless contextRetention is false', async () => {
+    expect(await followUpsCarryHistory('retained', '{ multiTurnProbability: 1 }')).toEqual(
+      Array(6).fill(true),
+    );
+    const dropped = await followUpsCarryHistory(
+      'not-retained',
+      '{ multiTurnProbability: 1, contextRetention: false }',
+    );
+    expect(dropped.filter(Boolean).length).toBeLessThanOrEqual(1);
+  }, 60_000);
+
+  it('starts a new conversation after turnsPerConversation questions', async () => {
+    // Conversations of exactly 2 questions: the 2nd and 4th carry history, the 3rd starts afresh.
+    const carried = await followUpsCarryHistory(
+      'two-turns',
+      '{ multiTurnProbability: 1, turnsPerConversation: { min: 2, max: 2 } }',
+    );
+    expect([carried[0], carried[2], carried[3], carried[5]]).toEqual([true, true, true, true]);
+    expect([carried[1], carried[4]]).toEqual([false, false]);
+  }, 60_000);
+});

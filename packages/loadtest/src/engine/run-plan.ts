@@ -80,6 +80,9 @@ export interface RunPlan {
     pattern: readonly LoadPhasePlan[] | null;
     thinkTime: Spread;
     multiTurnProbability: number;
+    /** `conversationStyle.turnsPerConversation` and `contextRetention` (see engine/conversation.ts). */
+    turnsPerConversation: { min: number; max: number } | null;
+    retainContext: boolean;
     /** Start sessions again until a limit ends the run. */
     continuous: boolean;
     /** Users start this far apart (ms). */

@@ -1,6 +1,7 @@
 import { epochNow, monoNow } from '@llmops/core';
 import type { Rng } from '../scenario/random.js';
 import { thinkTimeSampler } from '../scenario/think-time.js';
+import { ConversationPlanner } from './conversation.js';
 import type { JobFactory } from './job-factory.js';
 import type { ChatTurn, LoadRun } from './load-run.js';
 import { patternSeconds, shardCount, targetUsersAt } from './load-pattern.js';
@@ -38,7 +39,13 @@ async function runSession(
   leave: AbortSignal,
 ): Promise<boolean> {
   const u = run.plan.users;
-  const collect = u.multiTurnProbability > 0;
+  // Answers are kept only when a follow-up will carry them.
+  const collect = u.multiTurnProbability > 0 && u.retainContext;
+  const conversation = new ConversationPlanner({
+    multiTurnProbability: u.multiTurnProbability,
+    turns: u.turnsPerConversation,
+    retainContext: u.retainContext,
+  });
   const type = jobs.pickTestType(r);
   const questions = u.questionsPerSession
     ? r.int(u.questionsPerSession.min, u.questionsPerSession.max)
@@ -48,7 +55,7 @@ async function runSession(
   for (let i = 0; i < questions && !leave.aborted && monoNow() < until; i++) {
     const q = jobs.question(type, r);
     const turn: ChatTurn = { role: 'user', content: q };
-    history = i > 0 && r.chance(u.multiTurnProbability) ? [...history, turn] : [turn];
+    history = conversation.continues(r) && u.retainContext ? [...history, turn] : [turn];
     const m = await run.send(jobs.jobFor(user, type, history, q, r, epochNow(), collect));
     if (m === null) return false;
     if (m.ok && collect) history = [...history, { role: 'assistant', content: m.content }];

@@ -103,6 +103,28 @@ describe('plan from a scenario', () => {
     });
   });
 
+  it('maps conversationStyle: turns per conversation and context retention (kept by default)', () => {
+    const u = planOf(
+      cfg(),
+      scenario(
+        [],
+        [
+          'conversationStyle: { multiTurnProbability: 0.4, turnsPerConversation: { min: 2, max: 5 }, contextRetention: false }',
+        ],
+      ),
+      6,
+    ).users;
+    expect(u).toMatchObject({
+      multiTurnProbability: 0.4,
+      turnsPerConversation: { min: 2, max: 5 },
+      retainContext: false,
+    });
+    expect(planOf(cfg(), scenario(), 6).users).toMatchObject({
+      turnsPerConversation: null,
+      retainContext: true,
+    });
+  });
+
   it('maps loadPattern phases, and refuses them outside users mode', () => {
     const s = scenario([
       'loadPattern:',

@@ -192,6 +192,8 @@ export function planOf(cfg: LoadtestRunConfig, s: LoadTestScenario | null, users
       pattern: patternOf(s, mode),
       thinkTime: scaled(ub?.thinkTimeSeconds ?? NO_THINK_TIME, cfg.thinkTimeScale),
       multiTurnProbability: ub?.conversationStyle.multiTurnProbability ?? 0,
+      turnsPerConversation: ub?.conversationStyle.turnsPerConversation ?? null,
+      retainContext: ub?.conversationStyle.contextRetention ?? true,
       continuous: types.some((t) => t.continuousLoop),
       staggerMs: USER_STAGGER_MS * cfg.thinkTimeScale,
     },

@@ -42,8 +42,6 @@ describe('fields accepted but not acted on', () => {
   it("lists what the original's 50-user example sets but llmops does not run", async () => {
     const s = await loadScenarioFile(compatPath('loadtest-scenarios/single-org-50-users.yaml'));
     expect(inertFields(s)).toEqual([
-      'spec.userBehavior.conversationStyle.turnsPerConversation',
-      'spec.userBehavior.conversationStyle.contextRetention',
       'spec.testTypes[1].documentLibrary (documents synthesized, not fetched)',
       'spec.scenarioMix',
     ]);

@@ -19,11 +19,6 @@ export function inertFields(s: LoadTestScenario): string[] {
   const ub = spec.userBehavior;
   note(ub.questionStrategies, 'spec.userBehavior.questionStrategies');
   note(ub.modelPreferences, 'spec.userBehavior.modelPreferences');
-  note(ub.conversationStyle.turnsPerConversation, 'spec.userBehavior.conversationStyle.turnsPerConversation');
-  note(
-    ub.conversationStyle.contextRetention !== undefined,
-    'spec.userBehavior.conversationStyle.contextRetention',
-  );
   spec.testTypes.forEach((t, i) => {
     // Not fetched from S3/MinIO: long test types get locally synthesized documents instead.
     note(
