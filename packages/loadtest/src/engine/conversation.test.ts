@@ -14,7 +14,6 @@ function pattern(style: ConversationStyle, questions: number, seed = 'conv'): st
 const style = (p: number, turns: ConversationStyle['turns'] = null): ConversationStyle => ({
   multiTurnProbability: p,
   turns,
-  retainContext: true,
 });
 
 describe('conversations (conversationStyle)', () => {

@@ -6,8 +6,6 @@ export interface ConversationStyle {
   multiTurnProbability: number;
   /** `turnsPerConversation`: a multi-turn conversation lasts this many questions (drawn per conversation). */
   turns: { min: number; max: number } | null;
-  /** `contextRetention` (default true): a follow-up carries the earlier questions and answers. */
-  retainContext: boolean;
 }
 
 /**

@@ -44,7 +44,6 @@ async function runSession(
   const conversation = new ConversationPlanner({
     multiTurnProbability: u.multiTurnProbability,
     turns: u.turnsPerConversation,
-    retainContext: u.retainContext,
   });
   const type = jobs.pickTestType(r);
   const questions = u.questionsPerSession
