@@ -3,3 +3,4 @@ export * from './request-measurement.js';
 export * from './stream-observer.js';
 export * from './upstream-client.js';
 export { MeasureHandler, errorMessageOf } from './measure-handler.js';
+export * from './usage-counts.js';

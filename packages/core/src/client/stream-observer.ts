@@ -1,6 +1,7 @@
 import type { SseEvent } from '../sse/index.js';
 import { UpstreamClientError } from './client-error.js';
 import { emptyMeasurement, type RequestMeasurement } from './request-measurement.js';
+import { usageCounts, type UsageCounts } from './usage-counts.js';
 
 interface DeltaLike {
   content?: unknown;
@@ -14,28 +15,19 @@ interface ChoiceLike {
   text?: unknown;
   finish_reason?: unknown;
 }
-interface UsageLike {
-  prompt_tokens?: unknown;
-  completion_tokens?: unknown;
-  prompt_tokens_details?: { cached_tokens?: unknown } | null;
-  completion_tokens_details?: { reasoning_tokens?: unknown } | null;
-}
-
 /** Takes the prompt-side counts and the details of a `usage` object (the output count is the caller's to place). */
-function takePromptUsage(m: RequestMeasurement, u: UsageLike): void {
-  if (typeof u.prompt_tokens === 'number') {
-    m.promptTokens = u.prompt_tokens;
+function takePromptUsage(m: RequestMeasurement, u: UsageCounts): void {
+  if (u.promptTokens !== null) {
+    m.promptTokens = u.promptTokens;
     m.promptTokenSource = 'usage';
   }
-  const r = u.completion_tokens_details?.reasoning_tokens;
-  if (typeof r === 'number') m.reasoningTokens = r;
-  const cached = u.prompt_tokens_details?.cached_tokens;
-  if (typeof cached === 'number') m.cachedPromptTokens = cached;
+  if (u.reasoningTokens !== null) m.reasoningTokens = u.reasoningTokens;
+  if (u.cachedPromptTokens !== null) m.cachedPromptTokens = u.cachedPromptTokens;
 }
 interface ChunkLike {
   id?: unknown;
   choices?: ChoiceLike[] | null;
-  usage?: UsageLike | null;
+  usage?: unknown;
   error?: unknown;
 }
 
@@ -132,9 +124,10 @@ export class StreamObserver {
     return nonEmpty(d.reasoning_content) || nonEmpty(d.reasoning) || nonEmpty(d.tool_calls);
   }
 
-  private takeUsage(u: UsageLike): void {
+  private takeUsage(usage: unknown): void {
+    const u = usageCounts(usage);
     takePromptUsage(this.m, u);
-    if (typeof u.completion_tokens === 'number') this.usageCompletion = u.completion_tokens;
+    if (u.completionTokens !== null) this.usageCompletion = u.completionTokens;
   }
 
   /** Completes the measurement when the body has ended at time `t`. Throws if the stream was incomplete. */
@@ -180,12 +173,10 @@ export function observeJsonBody(
     const content = first.message ? first.message.content : first.text;
     if (collectContent && typeof content === 'string') m.content = content;
   }
-  const u = b.usage;
-  if (u) {
-    takePromptUsage(m, u);
-    if (typeof u.completion_tokens === 'number') {
-      m.outputTokens = u.completion_tokens;
-      m.outputTokenSource = 'usage';
-    }
+  const u = usageCounts(b.usage);
+  takePromptUsage(m, u);
+  if (u.completionTokens !== null) {
+    m.outputTokens = u.completionTokens;
+    m.outputTokenSource = 'usage';
   }
 }

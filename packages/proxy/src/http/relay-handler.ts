@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { monoNow, SseParser, sseEvent, StreamObserver, type SseEvent } from '@llmops/core';
+import { monoNow, SseParser, sseEvent, StreamObserver, usageCounts, type SseEvent } from '@llmops/core';
 import type { Dispatcher } from 'undici';
 import { HOP_BY_HOP } from './upstream-headers.js';
 
@@ -153,7 +153,7 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
   /** Reads `usage` from a chunk; true when the chunk is the usage-only one (`choices: []`). */
   private takeUsage(data: string): boolean {
     try {
-      const c = JSON.parse(data) as { choices?: unknown[]; usage?: UsageLike };
+      const c = JSON.parse(data) as { choices?: unknown[]; usage?: unknown };
       takeUsage(c.usage, this.result);
       return Array.isArray(c.choices) && c.choices.length === 0;
     } catch {
@@ -193,22 +193,16 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
   }
 }
 
-interface UsageLike {
-  prompt_tokens?: unknown;
-  completion_tokens?: unknown;
-  prompt_tokens_details?: { cached_tokens?: unknown } | null;
-}
-
-function takeUsage(u: UsageLike | undefined, r: RelayResult): void {
-  if (typeof u?.prompt_tokens === 'number') r.promptTokens = u.prompt_tokens;
-  if (typeof u?.completion_tokens === 'number') r.completionTokens = u.completion_tokens;
-  const cached = u?.prompt_tokens_details?.cached_tokens;
-  if (typeof cached === 'number') r.cachedTokens = cached;
+function takeUsage(usage: unknown, r: RelayResult): void {
+  const u = usageCounts(usage);
+  if (u.promptTokens !== null) r.promptTokens = u.promptTokens;
+  if (u.completionTokens !== null) r.completionTokens = u.completionTokens;
+  if (u.cachedPromptTokens !== null) r.cachedTokens = u.cachedPromptTokens;
 }
 
 function readJsonUsage(body: Buffer, r: RelayResult): void {
   try {
-    takeUsage((JSON.parse(body.toString('utf8')) as { usage?: UsageLike }).usage, r);
+    takeUsage((JSON.parse(body.toString('utf8')) as { usage?: unknown }).usage, r);
   } catch {
     // A body that is not JSON has no usage to read; it was relayed as is.
   }
