@@ -10,7 +10,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { alternatingRounds, cpuSeconds, fmt, median, startServer } from './support/procs.js';
+import { alternatingRounds, cpuSeconds, fmt, median, quantile, startServer } from './support/procs.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -206,11 +206,6 @@ async function streaming(sim) {
       };
     },
   });
-}
-
-function quantile(xs, q) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
 }
 
 /** Index of the first element of sorted `xs` greater than `x`. */

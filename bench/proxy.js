@@ -16,6 +16,7 @@ import {
   cpuSeconds,
   fmt,
   median,
+  quantile,
   rssBytes,
   startServer,
 } from './support/procs.js';
@@ -231,11 +232,6 @@ async function timeOne(client, t, s) {
   return { total: tEnd - t0, first: s.stream ? tFirst - t0 : tHeaders - t0 };
 }
 
-function percentile(xs, p) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-}
-
 /** Sequential requests, one connection per target, targets interleaved (rotating who goes first). */
 async function probe(s, targets) {
   const clients = new Map(
@@ -258,10 +254,10 @@ async function probe(s, targets) {
   const out = {};
   for (const [name, x] of samples)
     out[name] = {
-      p50Total: percentile(x.total, 50),
-      p99Total: percentile(x.total, 99),
-      p50First: percentile(x.first, 50),
-      p99First: percentile(x.first, 99),
+      p50Total: quantile(x.total, 0.5),
+      p99Total: quantile(x.total, 0.99),
+      p50First: quantile(x.first, 0.5),
+      p99First: quantile(x.first, 0.99),
     };
   return out;
 }

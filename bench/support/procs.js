@@ -110,6 +110,12 @@ export async function alternatingRounds(rounds, clients) {
   return samples;
 }
 
+/** Nearest-rank quantile (q from 0 to 1) of the numbers in `xs`. */
+export function quantile(xs, q) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+}
+
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
