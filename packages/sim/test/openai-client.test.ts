@@ -291,6 +291,22 @@ describe('injected faults through the official openai client', () => {
     expect(performance.now() - t0).toBeGreaterThanOrEqual(400);
   });
 
+  it('a stall before the first token (after=0) delays the first token, not the headers', async () => {
+    const t0 = performance.now();
+    const { data: stream, response } = await client.chat.completions
+      .create(
+        { model: 'sim-small', messages: user('x'), max_tokens: 3, stream: true },
+        withFault('stall;after=0;ms=400'),
+      )
+      .withResponse();
+    const tHeaders = performance.now();
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    let tFirst: number | undefined;
+    for await (const c of stream) if (c.choices[0]?.delta.content) tFirst ??= performance.now();
+    expect(tHeaders - t0).toBeLessThan(300);
+    expect((tFirst as number) - t0).toBeGreaterThanOrEqual(400);
+  });
+
   it('a wrong content type reaches the SDK as non-JSON text', async () => {
     const r = await client.chat.completions
       .create({ model: 'sim-small', messages: user('x') }, withFault('wrong_content_type'))

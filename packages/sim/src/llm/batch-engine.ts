@@ -108,7 +108,9 @@ export class BatchEngine {
           r,
           admittedAt +
             this.profile.ttftBaseMs +
-            this.profile.prefillMsPerToken * (seq.promptTokens - (seq.cachedTokens ?? 0)),
+            this.profile.prefillMsPerToken * (seq.promptTokens - (seq.cachedTokens ?? 0)) +
+            // A stall before the first token (`after=0`) delays the first token itself.
+            (seq.stall?.atStep === 0 ? seq.stall.ms : 0),
         );
     }
   }
