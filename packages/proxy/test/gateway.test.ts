@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import OpenAI from 'openai';
+import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '@llmops/proxy';
 import {
@@ -47,6 +48,32 @@ describe('the gateway through the official openai client', () => {
     }
     expect(tokens).toBe(6);
     expect(sawUsage).toBe(false);
+  });
+
+  it('sends the headers of a stream at once, before a slow first token', async () => {
+    // The upstream pauses 400 ms before the first token: the client must have the headers well before it.
+    const t0 = performance.now();
+    const res = await request(`${gw.proxy.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'x-sim-fault': 'stall;after=0;ms=400',
+      },
+      body: JSON.stringify({ model: 'sim-small', messages: user, max_tokens: 3, stream: true }),
+    });
+    const tHeaders = performance.now();
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/event-stream');
+    let tFirst: number | undefined;
+    let text = '';
+    for await (const chunk of res.body) {
+      tFirst ??= performance.now();
+      text += String(chunk);
+    }
+    expect(text).toContain('data: [DONE]');
+    expect(tHeaders - t0).toBeLessThan(300);
+    expect((tFirst as number) - tHeaders).toBeGreaterThan(150);
   });
 
   it('keeps the usage chunk when the client asked for it', async () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { RelayHandler, type RelayResult } from './relay-handler.js';
 
 /** A response that keeps what is written to it. */
-function sink() {
+function sink(onWrite: () => void = () => {}) {
   const parts: Buffer[] = [];
   const res = {
     headersSent: false,
@@ -16,6 +16,7 @@ function sink() {
     },
     flushHeaders() {},
     write(d: Buffer | string) {
+      onWrite();
       parts.push(Buffer.from(d));
       return true;
     },
@@ -27,7 +28,11 @@ function sink() {
     },
     destroy() {},
   };
-  return { res: res as unknown as ServerResponse, text: () => Buffer.concat(parts).toString('utf8') };
+  return {
+    res: res as unknown as ServerResponse,
+    text: () => Buffer.concat(parts).toString('utf8'),
+    parts: () => parts.map((b) => b.toString('utf8')),
+  };
 }
 
 const STREAM = [
@@ -40,10 +45,14 @@ const STREAM = [
 ].join('');
 const USAGE_EVENT = STREAM.split('\n\n')[4] as string;
 
-function relay(chunks: readonly Uint8Array[], strip: boolean): { out: string; result: RelayResult } {
-  const { res, text } = sink();
+function relay(
+  chunks: readonly Uint8Array[],
+  strip: boolean,
+): { out: string; parts: string[]; result: RelayResult; firstTokenSeenAtWrite: Array<number | null> } {
+  const firstTokenSeenAtWrite: Array<number | null> = [];
+  const { res, text, parts } = sink(() => firstTokenSeenAtWrite.push(h.result.tFirstToken));
   let result: RelayResult | undefined;
-  const h = new RelayHandler(
+  const h: RelayHandler = new RelayHandler(
     res,
     'req-1',
     strip,
@@ -54,7 +63,7 @@ function relay(chunks: readonly Uint8Array[], strip: boolean): { out: string; re
   h.onResponseStart(c, 200, { 'content-type': 'text/event-stream' });
   for (const chunk of chunks) h.onResponseData(c, Buffer.from(chunk));
   h.onResponseEnd();
-  return { out: text(), result: result as RelayResult };
+  return { out: text(), parts: parts(), result: result as RelayResult, firstTokenSeenAtWrite };
 }
 
 const events = (text: string): SseEvent[] => {
@@ -99,5 +108,29 @@ describe('stream relay', () => {
     const perEvent = STREAM.split(/(?<=\n\n)/).map((e) => new TextEncoder().encode(e));
     const { out } = relay(perEvent, true);
     expect(out).toBe(STREAM.replace(`${USAGE_EVENT}\n\n`, ''));
+  });
+
+  it('sends the events before the usage event on before parsing them when a chunk holds the whole stream', () => {
+    const { out, parts, firstTokenSeenAtWrite, result } = relay([bytes], true);
+    expect(out).toBe(STREAM.replace(`${USAGE_EVENT}\n\n`, ''));
+    // The first write is every event up to the usage one, byte for byte, and leaves before the first token is read.
+    expect(parts[0]).toBe(STREAM.slice(0, STREAM.indexOf(USAGE_EVENT)));
+    expect(firstTokenSeenAtWrite[0]).toBeNull();
+    expect(result.tFirstToken).not.toBeNull();
+    expect(result).toMatchObject({ promptTokens: 7, completionTokens: 2 });
+  });
+
+  it('handles CRLF streams and a usage object written with spaces, however they are split', () => {
+    const crlf = STREAM.replaceAll('\n', '\r\n').replace('"usage":{', '"usage" : {');
+    const crlfBytes = new TextEncoder().encode(crlf);
+    const expected = events(crlf).filter((e) => !e.data.includes('"choices":[],'));
+    for (let seed = 1; seed <= 100; seed++) {
+      const { out, result } = relay(split(crlfBytes, seed), true);
+      expect(events(out).map((e) => e.data)).toEqual(expected.map((e) => e.data));
+      expect(result).toMatchObject({ promptTokens: 7, completionTokens: 2, cachedTokens: 0 });
+    }
+    // Whole, the events before the usage one pass untouched.
+    const { parts } = relay([crlfBytes], true);
+    expect(parts[0]).toBe(crlf.slice(0, crlf.indexOf('data: {"id":"c1","choices":[]')));
   });
 });

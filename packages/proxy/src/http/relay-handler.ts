@@ -96,30 +96,36 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
     }
     out['x-request-id'] = this.requestId;
     this.res.writeHead(status, out);
-    if (r.streamed) this.res.flushHeaders();
+    if (r.streamed) {
+      // Headers leave now (a stream's client sees them before the first token), but together with whatever
+      // events came in the same upstream read: the socket stays corked until this read has been relayed.
+      const socket = this.res.socket;
+      socket?.cork();
+      this.res.flushHeaders();
+      if (socket) queueMicrotask(() => socket.uncork());
+    }
   }
 
   onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.parser) {
       this.chunkTime = monoNow();
       if (!this.stripUsageChunk) {
-        this.parser.push(chunk);
         this.write(chunk);
+        this.parser.push(chunk);
         return;
       }
-      // The bytes go on as they came unless this chunk holds the usage-only event or shares an event with the
-      // chunks around it; only then are the events it completed written again without that one.
-      const clean = this.parser.atEventBoundary;
-      this.parser.push(chunk);
-      if (clean && this.parser.atEventBoundary && !this.heldUsage) this.write(chunk);
-      else {
-        let out = '';
-        for (const ev of this.completed)
-          out += sseEvent({ data: ev.data, event: ev.event === 'message' ? undefined : ev.event });
-        if (out !== '') this.write(out);
+      // Whole events before the first `"usage"` in the chunk cannot be the usage-only event: they leave untouched
+      // before anything is parsed, so parsing never delays a token. Only the rest is looked at event by event.
+      const cut = this.parser.atEventBoundary ? cleanPrefixEnd(chunk) : 0;
+      if (cut > 0) {
+        const head = cut === chunk.length ? chunk : chunk.subarray(0, cut);
+        this.write(head);
+        this.parser.push(head);
+        this.completed.length = 0;
+        if (cut === chunk.length) return;
+        chunk = chunk.subarray(cut);
       }
-      this.completed.length = 0;
-      this.heldUsage = false;
+      this.relayChecked(chunk);
       return;
     }
     if (this.jsonChunks && this.jsonBytes < USAGE_SCAN_LIMIT) {
@@ -127,6 +133,24 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
       this.jsonBytes += chunk.length;
     }
     this.write(chunk);
+  }
+
+  /**
+   * A piece that may hold (part of) the usage-only event: parsed first, then passed on as it came if it held
+   * whole events and not that one, else rewritten from the events it completed, without that one.
+   */
+  private relayChecked(chunk: Buffer): void {
+    const clean = this.parser!.atEventBoundary;
+    this.parser!.push(chunk);
+    if (clean && this.parser!.atEventBoundary && !this.heldUsage) this.write(chunk);
+    else {
+      let out = '';
+      for (const ev of this.completed)
+        out += sseEvent({ data: ev.data, event: ev.event === 'message' ? undefined : ev.event });
+      if (out !== '') this.write(out);
+    }
+    this.completed.length = 0;
+    this.heldUsage = false;
   }
 
   /**
@@ -143,7 +167,7 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
       }
       if (this.observer.m.ttft !== null) r.tFirstToken = this.chunkTime;
     }
-    const usageOnly = ev.data.indexOf('"usage":{') >= 0 && this.takeUsage(ev.data);
+    const usageOnly = hasUsageObject(ev.data) && this.takeUsage(ev.data);
     if (this.stripUsageChunk) {
       if (usageOnly) this.heldUsage = true;
       else this.completed.push(ev);
@@ -191,6 +215,60 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
     }
     this.onFinish(r);
   }
+}
+
+const USAGE_KEY = Buffer.from('"usage"');
+const LF_BLANK = Buffer.from('\n\n');
+const CRLF_BLANK = Buffer.from('\r\n\r\n');
+
+/**
+ * Where the chunk's leading run of whole events that cannot hold a usage object ends (0: none). The chunk starts
+ * at an event boundary, and a blank line ("\n\n", also the tail of "\r\n\n", or "\r\n\r\n") always ends an
+ * event, so everything up to the last one before the first `"usage"` is whole events without it. Streams that end
+ * lines with a lone "\r" simply take the checked path.
+ */
+function cleanPrefixEnd(chunk: Buffer): number {
+  const u = usageObjectAt(chunk);
+  const limit = u < 0 ? chunk.length : u;
+  const n = chunk.length;
+  if (u < 0 && n >= 2 && chunk[n - 1] === 10 && chunk[n - 2] === 10) return n;
+  // lastIndexOf counts a negative offset from the end: never pass one.
+  const lf = limit >= 2 ? chunk.lastIndexOf(LF_BLANK, limit - 2) : -1;
+  const crlf = limit >= 4 ? chunk.lastIndexOf(CRLF_BLANK, limit - 4) : -1;
+  return Math.max(lf < 0 ? 0 : lf + 2, crlf < 0 ? 0 : crlf + 4);
+}
+
+/** Where the first `"usage"` key with an object value starts in a chunk's bytes (-1: none; `null` values skipped). */
+function usageObjectAt(chunk: Buffer): number {
+  for (let i = chunk.indexOf(USAGE_KEY); i >= 0; i = chunk.indexOf(USAGE_KEY, i + 7)) {
+    // Cut off at the chunk's end, the value may be an object in the next chunk: counted as one.
+    let j = skipSpace(chunk, i + 7);
+    if (j >= chunk.length) return i;
+    if (chunk[j] !== 58 /* : */) continue;
+    j = skipSpace(chunk, j + 1);
+    if (j >= chunk.length || chunk[j] === 123 /* { */) return i;
+  }
+  return -1;
+}
+
+function skipSpace(b: Buffer, j: number): number {
+  while (j < b.length && (b[j] === 32 || b[j] === 9 || b[j] === 10 || b[j] === 13)) j++;
+  return j;
+}
+
+/** True when a chunk's JSON carries `"usage"` with an object value (`"usage": null` on every chunk is not). */
+function hasUsageObject(data: string): boolean {
+  for (let i = data.indexOf('"usage"'); i >= 0; i = data.indexOf('"usage"', i + 7)) {
+    let j = i + 7;
+    while (j < data.length && (data[j] === ' ' || data[j] === '\t' || data[j] === '\n' || data[j] === '\r'))
+      j++;
+    if (data[j] !== ':') continue;
+    j++;
+    while (j < data.length && (data[j] === ' ' || data[j] === '\t' || data[j] === '\n' || data[j] === '\r'))
+      j++;
+    if (data[j] === '{') return true;
+  }
+  return false;
 }
 
 function takeUsage(usage: unknown, r: RelayResult): void {
