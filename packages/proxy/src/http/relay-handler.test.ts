@@ -90,7 +90,15 @@ describe('stream relay', () => {
   const bytes = new TextEncoder().encode(STREAM);
 
   it('passes every byte on untouched when the client asked for usage itself', () => {
-    for (let seed = 1; seed <= 50; seed++) expect(relay(split(bytes, seed), false).out).toBe(STREAM);
+    for (let seed = 1; seed <= 50; seed++) {
+      const { out, result } = relay(split(bytes, seed), false);
+      expect(out).toBe(STREAM);
+      expect(result).toMatchObject({ promptTokens: 7, completionTokens: 2, cachedTokens: 0 });
+      expect(result.tFirstToken).not.toBeNull();
+    }
+    // One chunk per event: the usage event comes after the first token, in a chunk of its own.
+    const perEvent = STREAM.split(/(?<=\n\n)/).map((e) => new TextEncoder().encode(e));
+    expect(relay(perEvent, false).result).toMatchObject({ promptTokens: 7, completionTokens: 2 });
   });
 
   it('drops only the usage event it asked for, however upstream splits the stream, and still reads the usage', () => {

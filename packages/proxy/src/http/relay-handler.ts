@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { monoNow, SseParser, sseEvent, StreamObserver, usageCounts, type SseEvent } from '@llmops/core';
 import type { Dispatcher } from 'undici';
 import { HOP_BY_HOP } from './upstream-headers.js';
@@ -40,6 +41,8 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
   /** The chunk being processed held the usage-only event the gateway asked for, which the client must not see. */
   private heldUsage = false;
   private chunkTime = 0;
+  /** The client socket, corked from the stream's headers until the first write (or the end of that read). */
+  private corked: Socket | undefined;
   readonly result: RelayResult = {
     status: 0,
     tHeaders: 0,
@@ -100,32 +103,37 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
       // Headers leave now (a stream's client sees them before the first token), but together with whatever
       // events came in the same upstream read: the socket stays corked until this read has been relayed.
       const socket = this.res.socket;
-      socket?.cork();
+      if (socket) {
+        socket.cork();
+        this.corked = socket;
+        queueMicrotask(() => this.uncork());
+      }
       this.res.flushHeaders();
-      if (socket) queueMicrotask(() => socket.uncork());
     }
   }
 
   onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.parser) {
       this.chunkTime = monoNow();
-      if (!this.stripUsageChunk) {
-        this.write(chunk);
-        this.parser.push(chunk);
-        return;
-      }
-      // Whole events before the first `"usage"` in the chunk cannot be the usage-only event: they leave untouched
-      // before anything is parsed, so parsing never delays a token. Only the rest is looked at event by event.
+      // Whole events before the first usage object in the chunk can be neither the usage-only event nor hold the
+      // usage: they leave untouched before anything is parsed, so parsing never delays a token. Once the first
+      // token has been seen nothing in them is needed, and they are not parsed at all.
       const cut = this.parser.atEventBoundary ? cleanPrefixEnd(chunk) : 0;
       if (cut > 0) {
         const head = cut === chunk.length ? chunk : chunk.subarray(0, cut);
         this.write(head);
-        this.parser.push(head);
-        this.completed.length = 0;
+        if (this.result.tFirstToken === null) {
+          this.parser.push(head);
+          this.completed.length = 0;
+        }
         if (cut === chunk.length) return;
         chunk = chunk.subarray(cut);
       }
-      this.relayChecked(chunk);
+      if (this.stripUsageChunk) this.relayChecked(chunk);
+      else {
+        this.write(chunk);
+        this.parser.push(chunk);
+      }
       return;
     }
     if (this.jsonChunks && this.jsonBytes < USAGE_SCAN_LIMIT) {
@@ -185,8 +193,20 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
     }
   }
 
+  /** Sends what is corked (headers, and the first events if they came with them) now. */
+  private uncork(): void {
+    const socket = this.corked;
+    if (socket) {
+      this.corked = undefined;
+      socket.uncork();
+    }
+  }
+
   private write(data: Buffer | string): void {
-    if (!this.res.write(data)) {
+    const ok = this.res.write(data);
+    // The first events go out with the headers at once, before anything of them is parsed.
+    this.uncork();
+    if (!ok) {
       this.controller?.pause();
       this.res.once('drain', () => this.controller?.resume());
     }
