@@ -43,6 +43,7 @@ async function openStore(config: ProxyConfig): Promise<Store> {
   }
   const store = await openSqliteStore({
     path: config.databasePath === ':memory:' ? ':memory:' : resolve(config.databasePath),
+    auditThread: true,
   });
   await store.migrate();
   return store;

@@ -30,7 +30,7 @@ export class AuditWriter {
       this.log.error({ maxQueue: this.maxQueue }, 'audit queue full: dropping the oldest record');
     }
     this.queue.push(ev);
-    if (this.queue.length === this.batchSize) void this.flush().catch(() => {});
+    if (this.queue.length >= this.batchSize && this.flushing === undefined) void this.flush().catch(() => {});
   }
 
   get pending(): number {
@@ -44,9 +44,17 @@ export class AuditWriter {
 
   /** Writes what is queued now; concurrent calls share one write. */
   flush(): Promise<void> {
-    this.flushing ??= this.writeQueued().finally(() => {
-      this.flushing = undefined;
-    });
+    this.flushing ??= this.writeQueued().then(
+      () => {
+        this.flushing = undefined;
+        // What queued up during an asynchronous write goes next, if it already makes a batch.
+        if (this.queue.length >= this.batchSize) void this.flush().catch(() => {});
+      },
+      (err: unknown) => {
+        this.flushing = undefined;
+        throw err;
+      },
+    );
     return this.flushing;
   }
 

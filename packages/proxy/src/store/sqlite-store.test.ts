@@ -5,6 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from './sqlite-store.js';
+import { auditEvent } from './conformance/harness.js';
 import { describeStoreConformance } from './store-conformance.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'llmops-store-'));
@@ -19,6 +20,20 @@ describeStoreConformance('SQLite file', () => openSqliteStore({ path: freshPath(
     return [await openSqliteStore({ path }), await openSqliteStore({ path })] as const;
   },
 });
+
+describeStoreConformance(
+  'SQLite file, audit on its own thread',
+  () => openSqliteStore({ path: freshPath(), auditThread: true }),
+  {
+    openPair: async () => {
+      const path = freshPath();
+      return [
+        await openSqliteStore({ path, auditThread: true }),
+        await openSqliteStore({ path, auditThread: true }),
+      ] as const;
+    },
+  },
+);
 
 describeStoreConformance('SQLite :memory:', () => openSqliteStore({ path: ':memory:' }), {
   pairSkipReason: 'each :memory: connection is a separate database',
@@ -121,6 +136,50 @@ describe('adopting a database written by the Go llm-proxy', () => {
       expect((await store.useToken('sk-ABCDefghijklmnopqrXYZ1', now)).ok).toBe(true);
       const audit = await store.queryAudit({ page: 1, pageSize: 10, startTime: new Date(now.getTime() - 1) });
       expect(audit.items.map((e) => [e.id, e.metadata])).toEqual([['a-go', { duration_minutes: 60 }]]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('the audit thread', () => {
+  const threadOf = (store: object): { broken: Error | undefined } | undefined =>
+    (store as { auditThread?: { broken: Error | undefined } }).auditThread;
+
+  it('writes audit batches on a worker with its own connection, readable at once from the main one', async () => {
+    const store = await openSqliteStore({ path: freshPath(), auditThread: true });
+    try {
+      await store.migrate();
+      await store.appendAudit(Array.from({ length: 500 }, (_, i) => auditEvent({ id: `a-${String(i)}` })));
+      expect(threadOf(store)?.broken).toBeUndefined();
+      expect(threadOf(store)).toBeDefined();
+      expect((await store.queryAudit({ page: 1, pageSize: 10 })).totalCount).toBe(500);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('hands the writes back to the main connection when the thread cannot work, losing nothing', async () => {
+    const store = await openSqliteStore({ path: freshPath(), auditThread: true });
+    try {
+      // Not migrated yet: the thread cannot prepare its insert and dies; the batch is refused, not half-written.
+      await expect(store.appendAudit([auditEvent({ id: 'early' })])).rejects.toThrow();
+      expect(threadOf(store)).toBeUndefined();
+      await store.migrate();
+      await store.appendAudit([auditEvent({ id: 'early' })]);
+      expect((await store.getAudit('early'))?.id).toBe('early');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('is used only for files: a :memory: database has no second connection', async () => {
+    const store = await openSqliteStore({ path: ':memory:', auditThread: true });
+    try {
+      await store.migrate();
+      await store.appendAudit([auditEvent({ id: 'm' })]);
+      expect(threadOf(store)).toBeUndefined();
+      expect((await store.getAudit('m'))?.id).toBe('m');
     } finally {
       await store.close();
     }

@@ -1,10 +1,11 @@
-import { uuidV7 } from '../crypto/tokens.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { KyselyStore, type KyselyStoreOptions } from './kysely-store.js';
-import { toAuditRow, toProject, toToken, type ProjectRow, type TokenRow } from './row-mappers.js';
+import { AUDIT_INSERT_SQL, auditInsertValues } from './audit-insert.js';
+import { AuditThread } from './audit-thread.js';
+import { toProject, toToken, type ProjectRow, type TokenRow } from './row-mappers.js';
 import type { Database } from './schema.js';
 import { encodeDate } from './stored-values.js';
 import type { NewAuditEvent, Project, Token, TokenUse } from './store.js';
@@ -18,6 +19,11 @@ export interface SqliteStoreOptions extends KyselyStoreOptions {
    * 5000 ms: long enough for a burst of writers from other processes.
    */
   busyTimeoutMs?: number;
+  /**
+   * Write audit batches on a worker thread with its own connection (file databases only), so no insert, commit
+   * or WAL checkpoint runs on the caller's event loop. If the thread fails, writes go back to this connection.
+   */
+  auditThread?: boolean;
 }
 
 /** RETURNING, used by the token check, arrived in SQLite 3.35. */
@@ -32,7 +38,7 @@ const MIN_SQLITE = [3, 35] as const;
  *   usual trade for a request-path write (every limited request updates its token).
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<KyselyStore> {
-  const { path, busyTimeoutMs = 5000, ...storeOptions } = options;
+  const { path, busyTimeoutMs = 5000, auditThread = false, ...storeOptions } = options;
   const inMemory = path === ':memory:' || path === '';
   if (!inMemory && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
   const database = new BetterSqlite3(path, { timeout: busyTimeoutMs });
@@ -47,7 +53,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Kyse
     throw err;
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return Promise.resolve(new SqliteStore(db, database, storeOptions));
+  const thread = auditThread && !inMemory ? { path, busyTimeoutMs } : undefined;
+  return Promise.resolve(new SqliteStore(db, database, storeOptions, thread));
 }
 
 // The same statement as token-use.ts builds with kysely, prepared once: kysely re-builds and better-sqlite3
@@ -57,9 +64,6 @@ const USE_TOKEN_SQL = `UPDATE tokens SET request_count = request_count + 1, last
     AND (max_requests IS NULL OR max_requests <= 0 OR request_count < max_requests)
     AND EXISTS (SELECT 1 FROM projects WHERE projects.id = tokens.project_id AND projects.is_active = 1)
   RETURNING *`;
-
-const AUDIT_INSERT_SQL = `INSERT INTO audit_events (id, timestamp, action, actor, project_id, request_id, correlation_id,
-  client_ip, method, path, user_agent, outcome, reason, token_id, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /** The SQLite store, with the request-path statements prepared once. */
 export class SqliteStore extends KyselyStore {
@@ -73,10 +77,14 @@ export class SqliteStore extends KyselyStore {
       }
     | undefined;
 
+  /** The audit thread, started by the first audit write (the table exists only once migrated). */
+  private auditThread: AuditThread | undefined;
+
   constructor(
     db: Kysely<Database>,
     private readonly database: BetterSqlite3.Database,
     options: KyselyStoreOptions,
+    private threadTarget: { path: string; busyTimeoutMs: number } | undefined,
   ) {
     super(db, options);
   }
@@ -108,32 +116,41 @@ export class SqliteStore extends KyselyStore {
     return reason ? { ok: false, reason } : super.useToken(tokenHash, now);
   }
 
-  /** One transaction of prepared inserts: the audit batch of every request lands here once a second. */
+  /**
+   * One transaction of prepared inserts: the audit batch of every request lands here once a second (or per
+   * batch), on the audit thread when there is one.
+   */
   override async appendAudit(events: readonly NewAuditEvent[]): Promise<void> {
     if (events.length === 0) return;
+    const rows = events.map(auditInsertValues);
+    if (this.threadTarget) {
+      this.auditThread ??= new AuditThread({ ...this.threadTarget, insertSql: AUDIT_INSERT_SQL });
+      const thread = this.auditThread;
+      try {
+        return await thread.write(rows);
+      } catch (err) {
+        // A database error (the batch is unwritten) goes to the caller, which retries; a dead thread hands the
+        // writes back to this connection for good, after this batch's retry.
+        if (thread.broken) {
+          this.threadTarget = undefined;
+          this.auditThread = undefined;
+          void thread.close();
+        }
+        throw err;
+      }
+    }
     const insert = this.prepared.audit;
     this.database.transaction(() => {
-      for (const e of events) {
-        const r = toAuditRow(e, e.id ?? uuidV7());
-        insert.run(
-          r.id,
-          r.timestamp,
-          r.action,
-          r.actor,
-          r.project_id,
-          r.request_id,
-          r.correlation_id,
-          r.client_ip,
-          r.method,
-          r.path,
-          r.user_agent,
-          r.outcome,
-          r.reason,
-          r.token_id,
-          r.metadata,
-        );
-      }
+      for (const r of rows) insert.run(r);
     })();
+  }
+
+  override async close(): Promise<void> {
+    const thread = this.auditThread;
+    this.auditThread = undefined;
+    this.threadTarget = undefined;
+    if (thread) await thread.close();
+    await super.close();
   }
 
   override async addTokenUses(

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { NewAuditEvent, Store } from '../store/index.js';
+import { AuditWriter } from './audit-writer.js';
+
+const event = (n: number): NewAuditEvent => ({
+  id: `e-${String(n)}`,
+  timestamp: new Date(0),
+  action: 'proxy_request',
+  actor: 'proxy',
+  outcome: 'success',
+  projectId: null,
+  requestId: null,
+  correlationId: null,
+  clientIp: null,
+  method: null,
+  path: null,
+  userAgent: null,
+  reason: null,
+  tokenId: null,
+  metadata: null,
+});
+
+/** A store whose audit writes take `ms` and fail while `failing` is set; it records the batches it accepted. */
+function slowStore(ms: number) {
+  const batches: string[][] = [];
+  const state = { failing: false };
+  const store = {
+    async appendAudit(events: readonly NewAuditEvent[]) {
+      await new Promise((r) => setTimeout(r, ms));
+      if (state.failing) throw new Error('disk full');
+      batches.push(events.map((e) => e.id ?? ''));
+    },
+  } as unknown as Store;
+  return { store, batches, state };
+}
+
+const log = () => {
+  const lines: string[] = [];
+  return { lines, error: (_o: object, msg?: string) => void lines.push(msg ?? '') };
+};
+
+describe('AuditWriter', () => {
+  it('writes what queued up during a slow write as soon as it makes a batch, not at the next interval', async () => {
+    const { store, batches } = slowStore(30);
+    const w = new AuditWriter(store, log(), undefined, 100_000, 10);
+    for (let i = 0; i < 10; i++) w.push(event(i)); // a batch: its write starts
+    for (let i = 10; i < 25; i++) w.push(event(i)); // 15 more arrive while it runs
+    await new Promise((r) => setTimeout(r, 100));
+    expect(batches).toHaveLength(2);
+    expect(batches[0]).toHaveLength(10);
+    expect(batches[1]).toEqual(Array.from({ length: 15 }, (_, i) => `e-${String(i + 10)}`));
+    expect(w.pending).toBe(0);
+  });
+
+  it('keeps a failed batch, in order and ahead of newer events, and close() writes everything', async () => {
+    const { store, batches, state } = slowStore(1);
+    const l = log();
+    const w = new AuditWriter(store, l, undefined, 100_000, 1000);
+    state.failing = true;
+    w.push(event(1));
+    w.push(event(2));
+    await expect(w.flush()).rejects.toThrow('disk full');
+    expect(l.lines).toContain('audit write failed; will retry');
+    w.push(event(3));
+    expect(w.pending).toBe(3);
+    state.failing = false;
+    await w.close();
+    expect(batches.flat()).toEqual(['e-1', 'e-2', 'e-3']);
+  });
+
+  it('drops the oldest record beyond its bound, and says so', () => {
+    const { store } = slowStore(1);
+    const l = log();
+    const w = new AuditWriter(store, l, undefined, 3, 1000);
+    for (let i = 0; i < 5; i++) w.push(event(i));
+    expect(w.pending).toBe(3);
+    expect(l.lines.filter((x) => x.startsWith('audit queue full'))).toHaveLength(2);
+  });
+});
