@@ -123,7 +123,7 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
         const head = cut === chunk.length ? chunk : chunk.subarray(0, cut);
         this.write(head);
         if (this.result.tFirstToken === null) {
-          this.parser.push(head);
+          this.findFirstToken(head);
           this.completed.length = 0;
         }
         if (cut === chunk.length) return;
@@ -141,6 +141,19 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
       this.jsonBytes += chunk.length;
     }
     this.write(chunk);
+  }
+
+  /**
+   * Parses whole events of `head` one at a time until one bears the first token; the rest are whole events
+   * without usage, which nothing here needs (a zero-delay upstream sends a whole answer in one read).
+   */
+  private findFirstToken(head: Buffer): void {
+    const parser = this.parser!;
+    for (let pos = 0; pos < head.length && this.result.tFirstToken === null;) {
+      const end = nextBlankLineEnd(head, pos);
+      parser.push(pos === 0 && end === head.length ? head : head.subarray(pos, end));
+      pos = end;
+    }
   }
 
   /**
@@ -256,6 +269,14 @@ function cleanPrefixEnd(chunk: Buffer): number {
   const lf = limit >= 2 ? chunk.lastIndexOf(LF_BLANK, limit - 2) : -1;
   const crlf = limit >= 4 ? chunk.lastIndexOf(CRLF_BLANK, limit - 4) : -1;
   return Math.max(lf < 0 ? 0 : lf + 2, crlf < 0 ? 0 : crlf + 4);
+}
+
+/** Where the first blank line at or after `from` ends (the buffer's length if there is none). */
+function nextBlankLineEnd(b: Buffer, from: number): number {
+  const lf = b.indexOf(LF_BLANK, from);
+  const crlf = b.indexOf(CRLF_BLANK, from);
+  const end = Math.min(lf < 0 ? Infinity : lf + 2, crlf < 0 ? Infinity : crlf + 4);
+  return end === Infinity ? b.length : end;
 }
 
 /** Where the first `"usage"` key with an object value starts in a chunk's bytes (-1: none; `null` values skipped). */
