@@ -118,12 +118,13 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
       // Whole events before the first usage object in the chunk can be neither the usage-only event nor hold the
       // usage: they leave untouched before anything is parsed, so parsing never delays a token. Once the first
       // token has been seen nothing in them is needed, and they are not parsed at all.
-      const cut = this.parser.atEventBoundary ? cleanPrefixEnd(chunk) : 0;
+      const text = this.parser.atEventBoundary ? chunk.toString('latin1') : undefined;
+      const cut = text === undefined ? 0 : cleanPrefixEnd(text);
       if (cut > 0) {
         const head = cut === chunk.length ? chunk : chunk.subarray(0, cut);
         this.write(head);
         if (this.result.tFirstToken === null) {
-          this.findFirstToken(head);
+          this.findFirstToken(head, text as string);
           this.completed.length = 0;
         }
         if (cut === chunk.length) return;
@@ -147,11 +148,11 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
    * Parses whole events of `head` one at a time until one bears the first token; the rest are whole events
    * without usage, which nothing here needs (a zero-delay upstream sends a whole answer in one read).
    */
-  private findFirstToken(head: Buffer): void {
+  private findFirstToken(head: Buffer, text: string): void {
     const parser = this.parser!;
-    const text = head.toString('latin1');
+    const hasCR = text.indexOf('\r') >= 0;
     for (let pos = 0; pos < head.length && this.result.tFirstToken === null;) {
-      const end = nextBlankLineEnd(text, pos);
+      const end = Math.min(head.length, nextBlankLineEnd(text, pos, hasCR));
       parser.push(pos === 0 && end === head.length ? head : head.subarray(pos, end));
       pos = end;
     }
@@ -255,45 +256,38 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
  * Where the chunk's leading run of whole events that cannot hold a usage object ends (0: none). The chunk starts
  * at an event boundary, and a blank line ("\n\n", also the tail of "\r\n\n", or "\r\n\r\n") always ends an
  * event, so everything up to the last one before the first usage object is whole events without it. Streams that
- * end lines with a lone "\r" simply take the checked path. Searched as latin1 text: one character per byte, and
- * string searches cost no call into C++ each (a 64-token chunk holds 64 `"usage":null`).
+ * end lines with a lone "\r" simply take the checked path. `text` is the chunk as latin1: one character per byte.
  */
-function cleanPrefixEnd(chunk: Buffer): number {
-  const text = chunk.toString('latin1');
+function cleanPrefixEnd(text: string): number {
   const u = usageObjectIndex(text);
   const n = text.length;
   if (u < 0 && n >= 2 && text.charCodeAt(n - 1) === 10 && text.charCodeAt(n - 2) === 10) return n;
   const limit = u < 0 ? n : u;
   const lf = limit >= 2 ? text.lastIndexOf('\n\n', limit - 2) : -1;
-  const crlf = limit >= 4 ? text.lastIndexOf('\r\n\r\n', limit - 4) : -1;
+  // V8's lastIndexOf walks back to the start when nothing matches: only look for CRLF where there is a CR.
+  const crlf = limit >= 4 && text.indexOf('\r') >= 0 ? text.lastIndexOf('\r\n\r\n', limit - 4) : -1;
   return Math.max(lf < 0 ? 0 : lf + 2, crlf < 0 ? 0 : crlf + 4);
 }
 
 /** Where the first blank line at or after `from` ends (the text's length if there is none). */
-function nextBlankLineEnd(text: string, from: number): number {
+function nextBlankLineEnd(text: string, from: number, hasCR: boolean): number {
   const lf = text.indexOf('\n\n', from);
-  const crlf = text.indexOf('\r\n\r\n', from);
+  const crlf = hasCR ? text.indexOf('\r\n\r\n', from) : -1;
   const end = Math.min(lf < 0 ? Infinity : lf + 2, crlf < 0 ? Infinity : crlf + 4);
   return end === Infinity ? text.length : end;
 }
 
-const isJsonSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13;
-
 /**
- * Where the first `"usage"` key with an object value starts (-1: none; `null` values are skipped). A key cut off
- * at the end of the text counts as one: its value may be an object in the next chunk.
+ * A `"usage"` key with an object value, or cut off at the end of the text (its value may be an object in the next
+ * chunk); `"usage":null`, on every chunk of an include_usage stream, does not match. One regular expression: a
+ * 64-token chunk costs ~4 µs this way against ~17 µs for an indexOf loop over its 64 keys (measured).
  */
+const USAGE_OBJECT = /"usage"[ \t\r\n]*(?::[ \t\r\n]*(?:\{|$)|$)/;
+
+/** Where the first `"usage"` key with an object value starts (-1: none). */
 function usageObjectIndex(text: string): number {
-  for (let i = text.indexOf('"usage"'); i >= 0; i = text.indexOf('"usage"', i + 7)) {
-    let j = i + 7;
-    while (j < text.length && isJsonSpace(text.charCodeAt(j))) j++;
-    if (j >= text.length) return i;
-    if (text.charCodeAt(j) !== 58 /* : */) continue;
-    j++;
-    while (j < text.length && isJsonSpace(text.charCodeAt(j))) j++;
-    if (j >= text.length || text.charCodeAt(j) === 123 /* { */) return i;
-  }
-  return -1;
+  const m = USAGE_OBJECT.exec(text);
+  return m === null ? -1 : m.index;
 }
 
 /** True when an event's JSON may carry `"usage"` with an object value (`"usage": null` on every chunk does not). */
