@@ -3,7 +3,12 @@ import { defineConfig } from 'vitest/config';
 
 const src = (pkg: string): string =>
   fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
-const alias = { '@llmops/core': src('core'), '@llmops/sim': src('sim'), '@llmops/proxy': src('proxy'), '@llmops/loadtest': src('loadtest') };
+const alias = {
+  '@llmops/core': src('core'),
+  '@llmops/sim': src('sim'),
+  '@llmops/proxy': src('proxy'),
+  '@llmops/loadtest': src('loadtest'),
+};
 const everywhere = ['packages/*/src/**/', 'packages/*/test/**/', 'bench/**/'];
 
 export default defineConfig({

@@ -1,24 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { auditEvent } from '../store/conformance/harness.js';
 import type { NewAuditEvent, Store } from '../store/index.js';
 import { AuditWriter } from './audit-writer.js';
 
-const event = (n: number): NewAuditEvent => ({
-  id: `e-${String(n)}`,
-  timestamp: new Date(0),
-  action: 'proxy_request',
-  actor: 'proxy',
-  outcome: 'success',
-  projectId: null,
-  requestId: null,
-  correlationId: null,
-  clientIp: null,
-  method: null,
-  path: null,
-  userAgent: null,
-  reason: null,
-  tokenId: null,
-  metadata: null,
-});
+const event = (n: number): NewAuditEvent => auditEvent({ id: `e-${String(n)}` });
 
 /** A store whose audit writes take `ms` and fail while `failing` is set; it records the batches it accepted. */
 function slowStore(ms: number) {
