@@ -1,10 +1,14 @@
 import { Worker } from 'node:worker_threads';
 import type { AuditThreadData, AuditThreadReply, AuditThreadRequest } from './audit-thread-main.js';
 
-/** Where the thread's code is: next to this module in the build (under the test runner this module is source). */
+/**
+ * Where the thread's code is: next to this module in the build. Under the test runner this module is TypeScript
+ * source, which a Worker cannot load, so the built copy is used (`npm test` builds first).
+ */
 function threadUrl(): URL {
   const here = import.meta.url;
-  const built = here.endsWith('.ts') ? here.slice(0, here.lastIndexOf('/src/')) + '/dist/store/x.js' : here;
+  const src = here.lastIndexOf('/src/');
+  const built = here.endsWith('.ts') && src >= 0 ? `${here.slice(0, src)}/dist/${here.slice(src + 5)}` : here;
   return new URL('./audit-thread-main.js', built);
 }
 
