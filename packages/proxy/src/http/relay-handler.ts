@@ -246,7 +246,8 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
     r.tEnd = monoNow();
     r.error = err;
     if (this.jsonChunks && err === null) {
-      readJsonUsage(Buffer.concat(this.jsonChunks), r);
+      const c = this.jsonChunks;
+      readJsonUsage(c.length === 1 ? (c[0] as Buffer) : Buffer.concat(c), r);
     }
     this.onFinish(r);
   }
