@@ -1,5 +1,6 @@
-// npm run bench:proxy — the llmops gateway against the zero-delay simulator called directly and Portkey's gateway
-// (@portkey-ai/gateway) routed to the same simulator. Fixed parameters; target order alternates across rounds;
+// npm run bench:proxy — the llmops gateway against the zero-delay simulator called directly, a bare node:http →
+// undici pipe with no features (the floor of any relay), and Portkey's gateway (@portkey-ai/gateway) routed to the
+// same simulator. Fixed parameters; target order alternates across rounds;
 // medians of the rounds are printed with their ratios, then a sequential 1-connection latency probe per target.
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
@@ -29,6 +30,7 @@ const PROBE_WARMUP = 100;
 const STREAM_TOKENS = 64;
 const UPSTREAM_KEY = 'sk-bench-upstream-key-0000';
 const CLI = new URL('../packages/cli/dist/bin.js', import.meta.url).pathname;
+const BARE_PIPE = new URL('./support/bare-pipe.js', import.meta.url).pathname;
 const PORTKEY_PRELOAD = new URL('./support/portkey-listen.cjs', import.meta.url).pathname;
 const require = createRequire(import.meta.url);
 const PORTKEY_BIN = require.resolve('@portkey-ai/gateway/build/start-server.js');
@@ -36,7 +38,7 @@ const PORTKEY_VERSION = JSON.parse(
   readFileSync(require.resolve('@portkey-ai/gateway/package.json'), 'utf8'),
 ).version;
 
-const ALL_TARGETS = ['direct', 'llmops', 'portkey'];
+const ALL_TARGETS = ['direct', 'pipe', 'llmops', 'portkey'];
 const TARGETS = (process.env.BENCH_TARGETS ?? ALL_TARGETS.join(','))
   .split(',')
   .map((s) => s.trim())
@@ -92,6 +94,11 @@ async function call(url, { method = 'POST', headers = {}, body } = {}) {
 async function startTarget(name, sim, dir, servers) {
   if (name === 'direct') {
     return { name, label: 'direct (simulator)', url: sim.url, pid: sim.child.pid, headers: {} };
+  }
+  if (name === 'pipe') {
+    const pipe = await startServer([BARE_PIPE, sim.url]);
+    servers.push(pipe);
+    return { name, label: 'bare node:http → undici pipe', url: pipe.url, pid: pipe.child.pid, headers: {} };
   }
   if (name === 'portkey') {
     const pk = await startServer(['--require', PORTKEY_PRELOAD, PORTKEY_BIN, '--port=0', '--headless'], {
@@ -387,7 +394,7 @@ function report(results, targets, haveSs) {
     return;
   }
   for (const s of SCENARIOS) {
-    const { llmops: g, direct: d, portkey: p } = sum[s.key];
+    const { llmops: g, direct: d, portkey: p, pipe: pp } = sum[s.key];
     const parts = [];
     if (d) parts.push(`${fmt(g.rps / d.rps, 2)}× direct (≥ 0.55: ${verdict(g.rps / d.rps >= 0.55)})`);
     else parts.push('vs direct n/a');
@@ -414,6 +421,11 @@ function report(results, targets, haveSs) {
           `${signed(a.p99First)} ms ${first} (≤ 1: ${verdict(Math.max(a.p99Total, a.p99First) <= 1)})`,
       );
     } else console.log(`- ${s.key} added latency: n/a (direct not measured)`);
+    if (pp)
+      console.log(
+        `- ${s.key} against the bare pipe (no features; reference, no target): ${fmt(g.rps / pp.rps, 2)}× its ` +
+          `req/s, ${fmt(g.cpu / pp.cpu, 2)}× its CPU/request (${fmt(g.cpu - pp.cpu)} µs more)`,
+      );
     if (g.conns !== undefined)
       console.log(
         `- ${s.key} upstream connections opened per run: ${fmt(g.conns)} for ~${fmt(g.requests)} requests ` +
