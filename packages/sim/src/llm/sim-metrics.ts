@@ -105,18 +105,10 @@ export class SimMetrics {
       'Histogram of time spent in WAITING phase for request.',
       E2E_BUCKETS,
     );
-    this.promptTokens = new LiteCounter({
-      name: 'vllm:prompt_tokens_total',
-      help: 'Number of prefill tokens processed.',
-      labelNames: ['model_name'],
-      registers: [r],
-    });
-    this.generationTokens = new LiteCounter({
-      name: 'vllm:generation_tokens_total',
-      help: 'Number of generation tokens processed.',
-      labelNames: ['model_name'],
-      registers: [r],
-    });
+    const counter = (name: string, help: string): LiteCounter<'model_name'> =>
+      new LiteCounter({ name, help, labelNames: ['model_name'], registers: [r] });
+    this.promptTokens = counter('vllm:prompt_tokens_total', 'Number of prefill tokens processed.');
+    this.generationTokens = counter('vllm:generation_tokens_total', 'Number of generation tokens processed.');
     this.success = new LiteCounter({
       name: 'vllm:request_success_total',
       help: 'Count of successfully processed requests.',
@@ -124,18 +116,14 @@ export class SimMetrics {
       registers: [r],
     });
     // vLLM V1's prefix-cache counters, in tokens: hit rate = hits / queries.
-    this.prefixCacheQueries = new LiteCounter({
-      name: 'vllm:prefix_cache_queries_total',
-      help: 'Prefix cache queries, in terms of number of queried tokens.',
-      labelNames: ['model_name'],
-      registers: [r],
-    });
-    this.prefixCacheHits = new LiteCounter({
-      name: 'vllm:prefix_cache_hits_total',
-      help: 'Prefix cache hits, in terms of number of cached tokens.',
-      labelNames: ['model_name'],
-      registers: [r],
-    });
+    this.prefixCacheQueries = counter(
+      'vllm:prefix_cache_queries_total',
+      'Prefix cache queries, in terms of number of queried tokens.',
+    );
+    this.prefixCacheHits = counter(
+      'vllm:prefix_cache_hits_total',
+      'Prefix cache hits, in terms of number of cached tokens.',
+    );
   }
 
   /** Label-bound children, created once per model: the request path then only adds numbers. */
