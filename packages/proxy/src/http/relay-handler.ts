@@ -119,12 +119,14 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
       // usage: they leave untouched before anything is parsed, so parsing never delays a token. Once the first
       // token has been seen nothing in them is needed, and they are not parsed at all.
       const text = this.parser.atEventBoundary ? chunk.toString('latin1') : undefined;
-      const cut = text === undefined ? 0 : cleanPrefixEnd(text);
+      // V8's lastIndexOf walks back to the start when nothing matches: CRLF is only looked for where there is a CR.
+      const hasCR = text !== undefined && text.indexOf('\r') >= 0;
+      const cut = text === undefined ? 0 : cleanPrefixEnd(text, hasCR);
       if (cut > 0) {
         const head = cut === chunk.length ? chunk : chunk.subarray(0, cut);
         this.write(head);
         if (this.result.tFirstToken === null) {
-          this.findFirstToken(head, text as string);
+          this.findFirstToken(head, text as string, hasCR);
           this.completed.length = 0;
         }
         if (cut === chunk.length) return;
@@ -148,9 +150,8 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
    * Parses whole events of `head` one at a time until one bears the first token; the rest are whole events
    * without usage, which nothing here needs (a zero-delay upstream sends a whole answer in one read).
    */
-  private findFirstToken(head: Buffer, text: string): void {
+  private findFirstToken(head: Buffer, text: string, hasCR: boolean): void {
     const parser = this.parser!;
-    const hasCR = text.indexOf('\r') >= 0;
     for (let pos = 0; pos < head.length && this.result.tFirstToken === null;) {
       const end = Math.min(head.length, nextBlankLineEnd(text, pos, hasCR));
       parser.push(pos === 0 && end === head.length ? head : head.subarray(pos, end));
@@ -190,7 +191,7 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
       }
       if (this.observer.m.ttft !== null) r.tFirstToken = this.chunkTime;
     }
-    const usageOnly = hasUsageObject(ev.data) && this.takeUsage(ev.data);
+    const usageOnly = USAGE_OBJECT.test(ev.data) && this.takeUsage(ev.data);
     if (this.stripUsageChunk) {
       if (usageOnly) this.heldUsage = true;
       else this.completed.push(ev);
@@ -259,14 +260,13 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
  * event, so everything up to the last one before the first usage object is whole events without it. Streams that
  * end lines with a lone "\r" simply take the checked path. `text` is the chunk as latin1: one character per byte.
  */
-function cleanPrefixEnd(text: string): number {
+function cleanPrefixEnd(text: string, hasCR: boolean): number {
   const u = usageObjectIndex(text);
   const n = text.length;
   if (u < 0 && n >= 2 && text.charCodeAt(n - 1) === 10 && text.charCodeAt(n - 2) === 10) return n;
   const limit = u < 0 ? n : u;
   const lf = limit >= 2 ? text.lastIndexOf('\n\n', limit - 2) : -1;
-  // V8's lastIndexOf walks back to the start when nothing matches: only look for CRLF where there is a CR.
-  const crlf = limit >= 4 && text.indexOf('\r') >= 0 ? text.lastIndexOf('\r\n\r\n', limit - 4) : -1;
+  const crlf = hasCR && limit >= 4 ? text.lastIndexOf('\r\n\r\n', limit - 4) : -1;
   return Math.max(lf < 0 ? 0 : lf + 2, crlf < 0 ? 0 : crlf + 4);
 }
 
@@ -289,11 +289,6 @@ const USAGE_OBJECT = /"usage"[ \t\r\n]*(?::[ \t\r\n]*(?:\{|$)|$)/;
 function usageObjectIndex(text: string): number {
   const m = USAGE_OBJECT.exec(text);
   return m === null ? -1 : m.index;
-}
-
-/** True when an event's JSON may carry `"usage"` with an object value (`"usage": null` on every chunk does not). */
-function hasUsageObject(data: string): boolean {
-  return usageObjectIndex(data) >= 0;
 }
 
 function takeUsage(usage: unknown, r: RelayResult): void {
