@@ -102,12 +102,49 @@ describe('stream relay', () => {
   });
 
   it('drops only the usage event it asked for, however upstream splits the stream, and still reads the usage', () => {
-    const expected = events(STREAM).filter((e) => !e.data.includes('"choices":[],"usage"'));
+    // Byte for byte: every other event, comment and id line as upstream sent it, whatever the split.
+    const expected = STREAM.replace(`${USAGE_EVENT}\n\n`, '');
     for (let seed = 1; seed <= 200; seed++) {
       const { out, result } = relay(split(bytes, seed), true);
-      expect(out).not.toContain('"choices":[]');
-      expect(events(out).map((e) => e.data)).toEqual(expected.map((e) => e.data));
+      expect(out).toBe(expected);
       expect(result).toMatchObject({ promptTokens: 7, completionTokens: 2, cachedTokens: 0, streamed: true });
+    }
+  });
+
+  it('keeps id, retry, event names, comments and multi-line data of a stripped stream, whatever its line ends', () => {
+    const named = [
+      'retry: 3000\n',
+      'id: a1\nevent: delta\ndata: {"choices":[{"index":0,"delta":{"content":"x"}}],"usage":null}\n\n',
+      ': comment between events\n',
+      'id: a2\ndata: {"choices":[{"index":0,\ndata: "delta":{"content":"y"}}],"usage":null}\n\n',
+      'id: a3\ndata: {"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}\n\n',
+      'data: [DONE]\n\n',
+    ];
+    for (const eol of ['\n', '\r\n', '\r']) {
+      const stream = named.join('').replaceAll('\n', eol);
+      const usage = named[4]!.replaceAll('\n', eol);
+      const want = stream.replace(usage, '');
+      const streamBytes = new TextEncoder().encode(stream);
+      for (let seed = 1; seed <= 100; seed++) {
+        const { out, result } = relay(split(streamBytes, seed), true);
+        // Also when a split falls inside the CRLF that ends the usage block.
+        expect(out).toBe(want);
+        expect(events(out)).toEqual(events(want));
+        expect(result).toMatchObject({ promptTokens: 3, completionTokens: 2 });
+      }
+    }
+  });
+
+  it('passes on an event the stream ended inside of, and never the usage event even without its blank line', () => {
+    const cut =
+      'data: {"choices":[{"index":0,"delta":{"content":"x"}}],"usage":null}\n\nid: 4\ndata: {"choices":[{"ind';
+    for (let seed = 1; seed <= 30; seed++) {
+      expect(relay(split(new TextEncoder().encode(cut), seed), true).out).toBe(cut);
+    }
+    const head = 'data: {"choices":[{"index":0,"delta":{"content":"x"}}],"usage":null}\n\n';
+    const unterminated = `${head}data: {"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}\n`;
+    for (let seed = 1; seed <= 30; seed++) {
+      expect(relay(split(new TextEncoder().encode(unterminated), seed), true).out).toBe(head);
     }
   });
 

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { monoNow, SseParser, sseEvent, StreamObserver, usageCounts, type SseEvent } from '@llmops/core';
+import { monoNow, SseParser, StreamObserver, usageCounts, type SseEvent } from '@llmops/core';
 import type { Dispatcher } from 'undici';
 import { HOP_BY_HOP } from './upstream-headers.js';
 
@@ -36,9 +36,14 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
   private jsonChunks: Buffer[] | undefined;
   private jsonBytes = 0;
   private done = false;
-  /** Events the upstream chunk being processed completed, kept in case it must be rewritten (usage stripped). */
-  private completed: SseEvent[] = [];
-  /** The chunk being processed held the usage-only event the gateway asked for, which the client must not see. */
+  /**
+   * Bytes after the last blank line relayed on the checked path (usage stripped): the start of an event not yet
+   * complete, or lines (comment, `id:`) that precede one. They go out with the rest of their event, as received.
+   */
+  private rawPending: Buffer | undefined;
+  /** The usage-only block cut out ended the last piece with a CR: an LF starting the next piece is its CRLF's. */
+  private dropLeadingLF = false;
+  /** The chunk being processed completed the usage-only event the gateway asked for, which the client must not see. */
   private heldUsage = false;
   private chunkTime = 0;
   /** The client socket, corked from the stream's headers until the first write (or the end of that read). */
@@ -115,20 +120,26 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
   onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.parser) {
       this.chunkTime = monoNow();
+      if (this.dropLeadingLF) {
+        this.dropLeadingLF = false;
+        if (chunk[0] === 10) {
+          this.parser.push(chunk.subarray(0, 1));
+          if (chunk.length === 1) return;
+          chunk = chunk.subarray(1);
+        }
+      }
       // Whole events before the first usage object in the chunk can be neither the usage-only event nor hold the
       // usage: they leave untouched before anything is parsed, so parsing never delays a token. Once the first
       // token has been seen nothing in them is needed, and they are not parsed at all.
-      const text = this.parser.atEventBoundary ? chunk.toString('latin1') : undefined;
+      const text =
+        this.rawPending === undefined && this.parser.atEventBoundary ? chunk.toString('latin1') : undefined;
       // V8's lastIndexOf walks back to the start when nothing matches: CRLF is only looked for where there is a CR.
       const hasCR = text !== undefined && text.indexOf('\r') >= 0;
       const cut = text === undefined ? 0 : cleanPrefixEnd(text, hasCR);
       if (cut > 0) {
         const head = cut === chunk.length ? chunk : chunk.subarray(0, cut);
         this.write(head);
-        if (this.result.tFirstToken === null) {
-          this.findFirstToken(head, text as string, hasCR);
-          this.completed.length = 0;
-        }
+        if (this.result.tFirstToken === null) this.findFirstToken(head, text as string, hasCR);
         if (cut === chunk.length) return;
         chunk = chunk.subarray(cut);
       }
@@ -160,21 +171,38 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
   }
 
   /**
-   * A piece that may hold (part of) the usage-only event: parsed first, then passed on as it came if it held
-   * whole events and not that one, else rewritten from the events it completed, without that one.
+   * A piece that may hold (part of) the usage-only event. It is parsed first; then every whole event it completes
+   * goes on byte for byte as upstream sent it (comments, `id:` and `retry:` lines, line ends, field order), except
+   * the usage-only event's block, which is cut out. What follows the last blank line waits for the rest of its event.
    */
   private relayChecked(chunk: Buffer): void {
-    const clean = this.parser!.atEventBoundary;
+    const pending = this.rawPending;
+    const buf = pending === undefined ? chunk : Buffer.concat([pending, chunk]);
+    this.rawPending = undefined;
     this.parser!.push(chunk);
-    if (clean && this.parser!.atEventBoundary && !this.heldUsage) this.write(chunk);
-    else {
-      let out = '';
-      for (const ev of this.completed)
-        out += sseEvent({ data: ev.data, event: ev.event === 'message' ? undefined : ev.event });
-      if (out !== '') this.write(out);
+    const text = buf.toString('latin1');
+    const ends = eventEnds(text, text.indexOf('\r') >= 0);
+    const whole = ends.length === 0 ? 0 : (ends[ends.length - 1] as number);
+    if (whole < buf.length) this.rawPending = Buffer.from(buf.subarray(whole));
+    if (whole === 0) return;
+    if (!this.heldUsage) {
+      this.write(whole === buf.length ? buf : buf.subarray(0, whole));
+      return;
     }
-    this.completed.length = 0;
     this.heldUsage = false;
+    const keep: Buffer[] = [];
+    let from = 0;
+    let start = 0;
+    for (const end of ends) {
+      if (USAGE_OBJECT.test(text.slice(start, end)) && isUsageOnlyBlock(buf.subarray(start, end))) {
+        if (start > from) keep.push(buf.subarray(from, start));
+        from = end;
+        this.dropLeadingLF = end === buf.length && text.charCodeAt(end - 1) === 13;
+      }
+      start = end;
+    }
+    if (whole > from) keep.push(buf.subarray(from, whole));
+    if (keep.length > 0) this.write(keep.length === 1 ? (keep[0] as Buffer) : Buffer.concat(keep));
   }
 
   /**
@@ -191,11 +219,7 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
       }
       if (this.observer.m.ttft !== null) r.tFirstToken = this.chunkTime;
     }
-    const usageOnly = USAGE_OBJECT.test(ev.data) && this.takeUsage(ev.data);
-    if (this.stripUsageChunk) {
-      if (usageOnly) this.heldUsage = true;
-      else this.completed.push(ev);
-    }
+    if (USAGE_OBJECT.test(ev.data) && this.takeUsage(ev.data) && this.stripUsageChunk) this.heldUsage = true;
   }
 
   /** Reads `usage` from a chunk; true when the chunk is the usage-only one (`choices: []`). */
@@ -230,6 +254,10 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
 
   onResponseEnd(): void {
     this.parser?.end();
+    // An event the stream ended inside of (no blank line after it) goes on as it came, unless it is the usage one.
+    const rest = this.rawPending;
+    this.rawPending = undefined;
+    if (rest !== undefined && !isUsageOnlyBlock(Buffer.concat([rest, BLANK_LINE]))) this.write(rest);
     this.finish(null);
     this.res.end();
   }
@@ -268,6 +296,46 @@ function cleanPrefixEnd(text: string, hasCR: boolean): number {
   const lf = limit >= 2 ? text.lastIndexOf('\n\n', limit - 2) : -1;
   const crlf = hasCR && limit >= 4 ? text.lastIndexOf('\r\n\r\n', limit - 4) : -1;
   return Math.max(lf < 0 ? 0 : lf + 2, crlf < 0 ? 0 : crlf + 4);
+}
+
+const BLANK_LINE = Buffer.from('\n\n');
+
+/**
+ * Where each blank line of `text` ends, in order: the event boundaries of a piece that starts at one. Lines end
+ * with LF, CRLF or CR, as in the SSE parser; a CR ending the piece counts as a whole line end (an LF after it in
+ * the next piece is then an empty line of its own, which dispatches nothing).
+ */
+function eventEnds(text: string, hasCR: boolean): number[] {
+  const ends: number[] = [];
+  let lineStart = 0;
+  let lf = text.indexOf('\n');
+  let cr = hasCR ? text.indexOf('\r') : -1;
+  for (;;) {
+    if (lf !== -1 && lf < lineStart) lf = text.indexOf('\n', lineStart);
+    if (cr !== -1 && cr < lineStart) cr = text.indexOf('\r', lineStart);
+    const t = lf === -1 ? cr : cr === -1 || lf < cr ? lf : cr;
+    if (t === -1) return ends;
+    const next = t + (text.charCodeAt(t) === 13 && text.charCodeAt(t + 1) === 10 ? 2 : 1);
+    if (t === lineStart) ends.push(next);
+    lineStart = next;
+  }
+}
+
+/** Whether an event block (its bytes through the blank line) is a usage-only chunk (`choices: []` and a `usage`). */
+function isUsageOnlyBlock(block: Buffer): boolean {
+  let usageOnly = false;
+  const p = new SseParser((ev) => {
+    try {
+      const c = JSON.parse(ev.data) as { choices?: unknown; usage?: unknown };
+      usageOnly ||=
+        Array.isArray(c.choices) && c.choices.length === 0 && typeof c.usage === 'object' && c.usage !== null;
+    } catch {
+      // Not JSON: not the usage chunk.
+    }
+  });
+  p.push(block);
+  p.end();
+  return usageOnly;
 }
 
 /** Where the first blank line at or after `from` ends (the text's length if there is none). */
