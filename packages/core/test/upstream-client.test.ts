@@ -67,6 +67,25 @@ describe('upstream client measurements', () => {
     expect(m.promptTokenSource).toBe('usage');
   });
 
+  it('counts from the write: waiting for a connection is blockedMs, not server latency', async () => {
+    const one = new UpstreamClient({ connections: 1, timeouts: { totalMs: 20_000 } });
+    try {
+      // One connection: the second request waits for the first to finish before it is written.
+      const [a, b] = await Promise.all([
+        one.measure(chat({ maxTokens: 40 })),
+        one.measure(chat({ maxTokens: 2 })),
+      ]);
+      expect(a.ok && b.ok).toBe(true);
+      expect(a.blockedMs).toBeLessThan(a.e2e as number);
+      expect(b.tSend).toBeGreaterThanOrEqual(a.tSend + (a.e2e as number));
+      expect(b.blockedMs).toBeGreaterThanOrEqual(a.e2e as number);
+      // The wait is not in b's latencies: its TTFT is the server's, like a's, far below the wait.
+      expect(b.ttft as number).toBeLessThan((b.blockedMs - (a.ttft as number)) / 2);
+    } finally {
+      await one.close();
+    }
+  });
+
   it('parses JSON through json() and yields timed events through send().events()', async () => {
     const models = await client.json<{ data: unknown[] }>({ baseUrl: sim.url, path: '/v1/models' });
     expect(models.body.data.length).toBeGreaterThan(0);

@@ -26,6 +26,7 @@ export class MeasureHandler implements Dispatcher.DispatchHandler {
   /** One timer serves the first-byte and then the idle timeout; undici's own have ~1 s resolution. */
   private timer: NodeJS.Timeout | undefined;
   private idleMs = 0;
+  private written = false;
 
   constructor(
     tSend: number,
@@ -67,8 +68,18 @@ export class MeasureHandler implements Dispatcher.DispatchHandler {
     this.controller?.abort(reason);
   }
 
+  /**
+   * Called by undici right before it writes the request to a connection: the send instant every time of the
+   * measurement counts from. Until then the request waited inside the client (see `blockedMs`).
+   */
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
+    if (this.written) return;
+    this.written = true;
+    const m = this.obs.m;
+    const now = monoNow();
+    m.blockedMs = now - m.tSend;
+    m.tSend = now;
   }
 
   onResponseStart(

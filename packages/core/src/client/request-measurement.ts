@@ -5,13 +5,22 @@ export type TokenSource = 'usage' | 'chunks' | 'none';
 
 /**
  * Everything measured about one request. Times are milliseconds relative to `tSend` (the monotonic instant the
- * request was handed to the HTTP client); `null` where the quantity does not exist for this request (e.g. TTFT of
+ * request went on the wire); `null` where the quantity does not exist for this request (e.g. TTFT of
  * a non-streamed answer, TPOT with fewer than two output tokens). Definitions follow the load-test contract's
  * glossary so figures compare with vLLM `bench serve`, AIPerf and guidellm.
  */
 export interface RequestMeasurement {
-  /** Monotonic timestamp (ms, this process) when the request was sent. */
+  /**
+   * Monotonic timestamp (ms, this process) when the request was written to its connection: what the server's
+   * latency is measured from. A request that never got a connection keeps the instant it was handed to the client.
+   */
   tSend: number;
+  /**
+   * Handed to the HTTP client → written (k6's `http_req_blocked` plus `http_req_connecting`): waiting for a pooled
+   * connection, opening one, and undici's check of an idle keep-alive socket before reuse, which waits for the
+   * event loop's next check phase (up to tens of ms in a busy client). Client time, not server latency.
+   */
+  blockedMs: number;
   /** HTTP status, 0 when no response arrived. */
   status: number;
   ok: boolean;
@@ -52,6 +61,7 @@ export interface RequestMeasurement {
 export function emptyMeasurement(tSend: number, streamed: boolean): RequestMeasurement {
   return {
     tSend,
+    blockedMs: 0,
     status: 0,
     ok: false,
     errorClass: null,

@@ -55,7 +55,10 @@ export interface UpstreamClientOptions {
 export interface UpstreamResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  /** Monotonic send and header-arrival times. */
+  /**
+   * Monotonic send and header-arrival times. Here `tSend` is when the request was handed to the client (connection
+   * wait included); `measure()`, which every latency figure comes from, stamps the write itself (`blockedMs`).
+   */
   tSend: number;
   tHeaders: number;
   body: Dispatcher.ResponseData['body'];

@@ -9,11 +9,14 @@ import { epochNow, monoToEpoch, type RequestMeasurement, type TokenSource } from
 export interface RequestRecord {
   /** Epoch ms at which the scheduler wanted the request sent (open loop) or the user was ready (closed loop). */
   scheduledAt: number;
-  /** Epoch ms at which it was handed to the HTTP client. */
+  /** Epoch ms at which it was written to its connection (TTFT and E2E count from here). */
   sentAt: number;
   /** Epoch ms at which the answer was complete (or the request failed). */
   doneAt: number;
-  /** sentAt − scheduledAt: client-side queueing (no free slot, late timer). Never negative. */
+  /**
+   * sentAt − scheduledAt: client-side queueing (no free slot, late timer, waiting for or opening a connection, the
+   * HTTP client's check of an idle connection). Never negative.
+   */
   queueMs: number;
   model: string;
   testType: string;
