@@ -32,7 +32,7 @@ export interface LoadgenResult {
   durationSeconds: number;
   /** Successful requests, from their scheduled send time (so client-side waiting is included), ms. */
   latency: LatencySummary;
-  /** Time from the scheduled instant to the actual send, ms. */
+  /** Time from the scheduled instant to the request's write to its connection (a late timer, a connection wait), ms. */
   sendDelay: LatencySummary;
   /** Streams only. */
   ttft: LatencySummary | null;
@@ -96,7 +96,6 @@ export async function runLoadgen(
     }
     inFlight++;
     started++;
-    sendDelay.record(Math.max(0, monoNow() - scheduled));
     const p = client
       .measure(
         {
@@ -114,6 +113,7 @@ export async function runLoadgen(
         { collectContent: false },
       )
       .then((m) => {
+        sendDelay.record(Math.max(0, m.tSend - scheduled));
         if (m.ok) {
           successes++;
           latency.record(Math.max(0, monoNow() - scheduled));
