@@ -251,14 +251,16 @@ export class ProxyHandler {
 
   private finish(ctx: Ctx, r: RelayResult, tDispatch: number): void {
     if (r.error !== null && r.status === 0) return; // answered (and recorded) by fail()
-    // Everything before the upstream request left; relaying the answer back is synchronous and adds ~nothing.
-    const overhead = tDispatch - ctx.t0;
+    // Everything before the upstream request was written, waits for a connection included; relaying the answer
+    // back is synchronous and adds ~nothing.
+    const tUp = r.tWritten ?? tDispatch;
+    const overhead = tUp - ctx.t0;
     const status = r.clientAborted ? 499 : r.status;
     this.record(
       ctx,
       status,
-      (r.tEnd - tDispatch) / 1000,
-      r.tFirstToken === null ? null : (r.tFirstToken - tDispatch) / 1000,
+      (r.tEnd - tUp) / 1000,
+      r.tFirstToken === null ? null : (r.tFirstToken - tUp) / 1000,
       r,
       overhead,
       r.error?.message ?? null,

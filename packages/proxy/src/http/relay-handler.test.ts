@@ -60,6 +60,7 @@ function relay(
     (r) => (result = r),
   );
   const c = {} as Dispatcher.DispatchController;
+  h.onRequestStart(c);
   h.onResponseStart(c, 200, { 'content-type': 'text/event-stream' });
   for (const chunk of chunks) h.onResponseData(c, Buffer.from(chunk));
   h.onResponseEnd();
@@ -88,6 +89,13 @@ function split(bytes: Uint8Array, seed: number): Uint8Array[] {
 
 describe('stream relay', () => {
   const bytes = new TextEncoder().encode(STREAM);
+
+  it('stamps the upstream write, which upstream latency and TTFT count from', () => {
+    const { result } = relay([bytes], true);
+    expect(result.tWritten).not.toBeNull();
+    expect(result.tHeaders).toBeGreaterThanOrEqual(result.tWritten as number);
+    expect(result.tFirstToken as number).toBeGreaterThanOrEqual(result.tHeaders);
+  });
 
   it('passes every byte on untouched when the client asked for usage itself', () => {
     for (let seed = 1; seed <= 50; seed++) {

@@ -9,6 +9,12 @@ const USAGE_SCAN_LIMIT = 4 * 1024 * 1024;
 
 export interface RelayResult {
   status: number;
+  /**
+   * Monotonic: the request written upstream (null if it never was: no connection). Until then it was the
+   * gateway's: a pooled connection's wait, undici's check of an idle connection before reuse (the next turn of the
+   * event loop).
+   */
+  tWritten: number | null;
   /** Monotonic: upstream headers, first token (streams), last byte. */
   tHeaders: number;
   tFirstToken: number | null;
@@ -50,6 +56,7 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
   private corked: Socket | undefined;
   readonly result: RelayResult = {
     status: 0,
+    tWritten: null,
     tHeaders: 0,
     tFirstToken: null,
     tEnd: 0,
@@ -78,8 +85,10 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
     });
   }
 
+  /** undici calls this right before it writes the request upstream (after any wait for a pooled connection). */
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
+    if (this.result.tWritten === null) this.result.tWritten = monoNow();
   }
 
   onResponseStart(
