@@ -143,6 +143,18 @@ describe('stream relay', () => {
     }
   });
 
+  it('relays an event that comes in many pieces whole and exact (a 1 MB event in 4 KB reads)', () => {
+    const head = `data: {"choices":[{"index":0,"delta":{"content":"${'y'.repeat(1 << 20)}"}}],"usage":null}\r\n\r\n`;
+    const usage =
+      'data: {"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}\r\n\r\n';
+    const all = Buffer.from(`${head}${usage}data: [DONE]\r\n\r\n`);
+    const pieces: Uint8Array[] = [];
+    for (let pos = 0; pos < all.length; pos += 4096) pieces.push(all.subarray(pos, pos + 4096));
+    const { out, result } = relay(pieces, true);
+    expect(out).toBe(`${head}data: [DONE]\r\n\r\n`);
+    expect(result.completionTokens).toBe(1);
+  });
+
   it('passes on an event the stream ended inside of, and never the usage event even without its blank line', () => {
     const cut =
       'data: {"choices":[{"index":0,"delta":{"content":"x"}}],"usage":null}\n\nid: 4\ndata: {"choices":[{"ind';

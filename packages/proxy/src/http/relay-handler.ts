@@ -46,7 +46,12 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
    * Bytes after the last blank line relayed on the checked path (usage stripped): the start of an event not yet
    * complete, or lines (comment, `id:`) that precede one. They go out with the rest of their event, as received.
    */
-  private rawPending: Buffer | undefined;
+  private rawPending: Buffer[] | undefined;
+  private rawPendingBytes = 0;
+  /** Where the checked bytes so far end: at the start of a line, and right after a CR (whose LF may follow). */
+  private readonly scan: LineState = { atLineStart: true, afterCR: false };
+  /** The block in `rawPending` (or starting the next piece) begins with the LF of the previous block's CRLF. */
+  private leadLF = false;
   /** The usage-only block cut out ended the last piece with a CR: an LF starting the next piece is its CRLF's. */
   private dropLeadingLF = false;
   /** The chunk being processed completed the usage-only event the gateway asked for, which the client must not see. */
@@ -133,6 +138,7 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
         this.dropLeadingLF = false;
         if (chunk[0] === 10) {
           this.parser.push(chunk.subarray(0, 1));
+          this.scan.afterCR = false;
           if (chunk.length === 1) return;
           chunk = chunk.subarray(1);
         }
@@ -148,6 +154,9 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
       if (cut > 0) {
         const head = cut === chunk.length ? chunk : chunk.subarray(0, cut);
         this.write(head);
+        // Whole events, ending with a blank line's LF.
+        this.scan.atLineStart = true;
+        this.scan.afterCR = false;
         if (this.result.tFirstToken === null) this.findFirstToken(head, text as string, hasCR);
         if (cut === chunk.length) return;
         chunk = chunk.subarray(cut);
@@ -185,33 +194,57 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
    * the usage-only event's block, which is cut out. What follows the last blank line waits for the rest of its event.
    */
   private relayChecked(chunk: Buffer): void {
-    const pending = this.rawPending;
-    const buf = pending === undefined ? chunk : Buffer.concat([pending, chunk]);
-    this.rawPending = undefined;
     this.parser!.push(chunk);
-    const text = buf.toString('latin1');
-    const ends = eventEnds(text, text.indexOf('\r') >= 0);
-    const whole = ends.length === 0 ? 0 : (ends[ends.length - 1] as number);
-    if (whole < buf.length) this.rawPending = Buffer.from(buf.subarray(whole));
-    if (whole === 0) return;
+    // Only the new bytes are scanned (the line state carries over), so an event that arrives in many pieces
+    // costs linear time: each byte is scanned once, copied into `rawPending` once and out once.
+    const text = chunk.toString('latin1');
+    // The block being gathered starts here: with an LF that belongs to the CRLF ending the block before it?
+    if (this.rawPending === undefined) this.leadLF = this.scan.afterCR && text.charCodeAt(0) === 10;
+    const ends = eventEnds(text, text.indexOf('\r') >= 0, this.scan);
+    if (ends.length === 0) {
+      this.hold(chunk);
+      return;
+    }
+    const whole = ends[ends.length - 1] as number;
+    const held = this.rawPending;
+    const heldBytes = this.rawPendingBytes;
+    this.rawPending = undefined;
+    this.rawPendingBytes = 0;
+    const head = whole === chunk.length ? chunk : chunk.subarray(0, whole);
+    const buf = held === undefined ? head : Buffer.concat([...held, head], heldBytes + whole);
+    const leadLF = this.leadLF;
+    // The next block starts right after this piece's last blank line (whose CRLF, if any, is whole here).
+    this.leadLF = false;
+    if (whole < chunk.length) this.hold(chunk.subarray(whole));
     if (!this.heldUsage) {
-      this.write(whole === buf.length ? buf : buf.subarray(0, whole));
+      this.write(buf);
       return;
     }
     this.heldUsage = false;
+    // Rare (once a stream): the blocks are looked at one by one for the usage-only one.
+    const bufText = held === undefined ? text : buf.toString('latin1');
     const keep: Buffer[] = [];
     let from = 0;
     let start = 0;
-    for (const end of ends) {
-      if (USAGE_OBJECT.test(text.slice(start, end)) && isUsageOnlyBlock(buf.subarray(start, end))) {
-        if (start > from) keep.push(buf.subarray(from, start));
+    for (const chunkEnd of ends) {
+      const end = heldBytes + chunkEnd;
+      if (USAGE_OBJECT.test(bufText.slice(start, end)) && isUsageOnlyBlock(buf.subarray(start, end))) {
+        // An LF finishing the previous block's CRLF stays with that block.
+        const cutFrom = start === 0 && leadLF ? 1 : start;
+        if (cutFrom > from) keep.push(buf.subarray(from, cutFrom));
         from = end;
-        this.dropLeadingLF = end === buf.length && text.charCodeAt(end - 1) === 13;
+        this.dropLeadingLF = chunkEnd === chunk.length && text.charCodeAt(chunkEnd - 1) === 13;
       }
       start = end;
     }
-    if (whole > from) keep.push(buf.subarray(from, whole));
+    if (buf.length > from) keep.push(buf.subarray(from));
     if (keep.length > 0) this.write(keep.length === 1 ? (keep[0] as Buffer) : Buffer.concat(keep));
+  }
+
+  /** Keeps bytes of an event not yet complete (a copy: the read buffer they came in is not held on to). */
+  private hold(part: Buffer): void {
+    (this.rawPending ??= []).push(Buffer.from(part));
+    this.rawPendingBytes += part.length;
   }
 
   /**
@@ -264,7 +297,7 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     this.parser?.end();
     // An event the stream ended inside of (no blank line after it) goes on as it came, unless it is the usage one.
-    const rest = this.rawPending;
+    const rest = this.rawPending === undefined ? undefined : Buffer.concat(this.rawPending);
     this.rawPending = undefined;
     if (rest !== undefined && !isUsageOnlyBlock(Buffer.concat([rest, BLANK_LINE]))) this.write(rest);
     this.finish(null);
@@ -309,25 +342,39 @@ function cleanPrefixEnd(text: string, hasCR: boolean): number {
 
 const BLANK_LINE = Buffer.from('\n\n');
 
+interface LineState {
+  atLineStart: boolean;
+  afterCR: boolean;
+}
+
 /**
- * Where each blank line of `text` ends, in order: the event boundaries of a piece that starts at one. Lines end
- * with LF, CRLF or CR, as in the SSE parser; a CR ending the piece counts as a whole line end (an LF after it in
- * the next piece is then an empty line of its own, which dispatches nothing).
+ * Where each blank line of `text` ends, in order: the event boundaries of the piece. Lines end with LF, CRLF or
+ * CR, as in the SSE parser. `state` says how the bytes before `text` ended and is updated for the next piece: an
+ * LF right after a CR that ended the previous piece completes that CRLF; a CR ending this piece counts as a line
+ * end at once.
  */
-function eventEnds(text: string, hasCR: boolean): number[] {
+function eventEnds(text: string, hasCR: boolean, state: LineState): number[] {
   const ends: number[] = [];
-  let lineStart = 0;
-  let lf = text.indexOf('\n');
-  let cr = hasCR ? text.indexOf('\r') : -1;
+  let pos = 0;
+  // The LF finishes the CRLF whose CR ended the previous piece (and was counted as the line end there).
+  if (state.afterCR && text.charCodeAt(0) === 10) pos = 1;
+  // -1: the current line began in an earlier piece and is not empty.
+  let lineStart = state.atLineStart ? pos : -1;
+  let lf = text.indexOf('\n', pos);
+  let cr = hasCR ? text.indexOf('\r', pos) : -1;
   for (;;) {
-    if (lf !== -1 && lf < lineStart) lf = text.indexOf('\n', lineStart);
-    if (cr !== -1 && cr < lineStart) cr = text.indexOf('\r', lineStart);
+    if (lf !== -1 && lf < pos) lf = text.indexOf('\n', pos);
+    if (cr !== -1 && cr < pos) cr = text.indexOf('\r', pos);
     const t = lf === -1 ? cr : cr === -1 || lf < cr ? lf : cr;
-    if (t === -1) return ends;
+    if (t === -1) break;
     const next = t + (text.charCodeAt(t) === 13 && text.charCodeAt(t + 1) === 10 ? 2 : 1);
     if (t === lineStart) ends.push(next);
-    lineStart = next;
+    lineStart = pos = next;
   }
+  const n = text.length;
+  state.afterCR = n > 0 ? text.charCodeAt(n - 1) === 13 : state.afterCR;
+  state.atLineStart = n > 0 ? lineStart === n : state.atLineStart;
+  return ends;
 }
 
 /** Whether an event block (its bytes through the blank line) is a usage-only chunk (`choices: []` and a `usage`). */
