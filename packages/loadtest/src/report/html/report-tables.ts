@@ -23,7 +23,7 @@ export const DISTRIBUTION_LABELS: Readonly<
   tpot: { label: 'TPOT', unit: 'ms', what: 'time per output token after the first' },
   itl: { label: 'ITL', unit: 'ms', what: 'gap between token-bearing chunks' },
   ntpot: { label: 'NTPOT', unit: 'ms', what: 'E2E ÷ output tokens' },
-  queue: { label: 'Queueing', unit: 'ms', what: 'scheduled → sent, all requests' },
+  queue: { label: 'Queueing', unit: 'ms', what: 'scheduled → written to a connection, all requests' },
   decodeTokensPerS: { label: 'Decode speed', unit: 'tok/s', what: '1000 ÷ TPOT, per request' },
 };
 
