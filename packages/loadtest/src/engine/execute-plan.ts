@@ -9,7 +9,8 @@ import type { Reporter } from '../report/reporter.js';
 import { Rng } from '../scenario/random.js';
 import { JobFactory } from './job-factory.js';
 import { LoadRun, plannedSeconds } from './load-run.js';
-import { closedLoop, openLoop, shardUsers, sweep } from './modes.js';
+import { closedLoop, openLoop, sweep } from './modes.js';
+import { shardUsers } from './shards.js';
 import { patternLoop, usersLoop } from './simulated-users.js';
 import { workerConcurrency, workerRate, type RunPlan } from './run-plan.js';
 

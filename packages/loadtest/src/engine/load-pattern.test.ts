@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  patternPeakUsers,
-  patternSeconds,
-  shardCount,
-  targetUsersAt,
-  type LoadPhasePlan,
-} from './load-pattern.js';
+import { patternPeakUsers, patternSeconds, targetUsersAt, type LoadPhasePlan } from './load-pattern.js';
+import { shardCount, shardUsers } from './shards.js';
 
 const phase = (durationS: number, targetUsers: number, ramp: LoadPhasePlan['ramp']): LoadPhasePlan => ({
   name: `${ramp}-${targetUsers}`,
@@ -47,6 +42,10 @@ describe('load pattern: active users over time', () => {
     expect([0, 1, 2].map((index) => shardCount(10, { index, count: 3 }))).toEqual([4, 3, 3]);
     expect(shardCount(1, { index: 1, count: 3 })).toBe(0);
     expect(shardCount(0, { index: 0, count: 1 })).toBe(0);
+    for (let total = 0; total <= 25; total++)
+      for (let count = 1; count <= 5; count++)
+        for (let index = 0; index < count; index++)
+          expect(shardCount(total, { index, count })).toBe(shardUsers(total, { index, count }).length);
     for (let total = 0; total < 50; total++) {
       const sum = [0, 1, 2, 3].reduce((s, index) => s + shardCount(total, { index, count: 4 }), 0);
       expect(sum).toBe(total);

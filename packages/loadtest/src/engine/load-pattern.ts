@@ -53,8 +53,3 @@ export function targetUsersAt(
   }
   return { users: from, phase: null };
 }
-
-/** How many of the users 0..total−1 belong to this worker (user u is worker u mod count's). */
-export function shardCount(total: number, shard: { index: number; count: number }): number {
-  return total <= shard.index ? 0 : Math.floor((total - 1 - shard.index) / shard.count) + 1;
-}

@@ -10,6 +10,7 @@ import { requestCost } from './pricing.js';
 import { sleep } from './sleep.js';
 import { MAX_RETRY_BACKOFF_MS, workerConcurrency, workerRate, type RunPlan } from './run-plan.js';
 import { Slots } from './slots.js';
+import { shardCount } from './shards.js';
 
 /** A chat message as sent upstream. */
 export interface ChatTurn {
@@ -310,7 +311,7 @@ export function connectionsFor(plan: RunPlan): number | null {
   if (concurrency !== null) bounds.push(concurrency);
   if (plan.mode === 'users') {
     const users = Math.max(plan.users.count, plan.users.pattern ? patternPeakUsers(plan.users.pattern) : 0);
-    bounds.push(Math.max(1, Math.ceil(users / plan.shard.count)));
+    bounds.push(Math.max(1, shardCount(users, plan.shard)));
   }
   return bounds.length > 0 ? Math.min(...bounds) : null;
 }

@@ -6,13 +6,6 @@ import { arrivalGaps } from './arrivals.js';
 import type { JobFactory } from './job-factory.js';
 import type { LoadRun } from './load-run.js';
 
-/** Users of this worker's shard: user u belongs to worker u mod count. */
-export function shardUsers(users: number, shard: { index: number; count: number }): number[] {
-  const out: number[] = [];
-  for (let u = shard.index; u < users; u += shard.count) out.push(u);
-  return out;
-}
-
 /**
  * Open loop: requests go out at their scheduled instants whether or not earlier ones have finished. A timer that
  * fires late sends everything due at once; each request's wait past its slot is its queueing delay (reported, so

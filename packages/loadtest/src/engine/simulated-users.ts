@@ -4,7 +4,8 @@ import { thinkTimeSampler } from '../scenario/think-time.js';
 import { ConversationPlanner } from './conversation.js';
 import type { JobFactory } from './job-factory.js';
 import type { ChatTurn, LoadRun } from './load-run.js';
-import { patternSeconds, shardCount, targetUsersAt } from './load-pattern.js';
+import { patternSeconds, targetUsersAt } from './load-pattern.js';
+import { shardCount } from './shards.js';
 import type { RunPlan } from './run-plan.js';
 import { sleep } from './sleep.js';
 

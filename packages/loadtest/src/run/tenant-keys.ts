@@ -7,7 +7,7 @@ import {
   type Tenants,
 } from '../bootstrap/index.js';
 import type { RunPlan } from '../engine/run-plan.js';
-import { shardUsers } from '../engine/modes.js';
+import { shardUsers } from '../engine/shards.js';
 import type { LoadTestScenario } from '../scenario/index.js';
 import type { LoadtestRunConfig } from './loadtest-run-config.js';
 
