@@ -9,12 +9,18 @@ import { quantile, spawnServer, type SpawnedServer } from '../../../test-support
 const STREAMS = 200;
 const TOKENS = 20;
 const STAGGER_MS = 3;
+const WARMUP_ROUNDS = 3;
+const MEASURED_ROUNDS = 3;
+/** The test keeps only what it compares, so its own memory does not grow (and collect) while it measures. */
+const NO_CONTENT = { collectContent: false };
 
 interface TimelineJson {
   id: string;
   receivedAt: number;
   tokenAt: number[];
 }
+
+type Kept = Pick<RequestMeasurement, 'requestId' | 'errorClass' | 'outputTokens' | 'ttft' | 'interTokenGaps'>;
 
 let sim: SpawnedServer;
 let client: UpstreamClient;
@@ -66,19 +72,44 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const f = (x: number) => x.toFixed(3);
 
 describe('streaming client against the simulator ground truth', () => {
-  // The goal is p99 within 1 ms. Measured here over repeated runs: gaps p50 ~0.08, p95 0.4–0.64, p99 1.3–4.4 ms; TTFT
-  // p50 ~0.4–0.8, p95 1–2.8, p99 2.3–5.3 ms — the tail set by pauses of the client process (scavenges of 2–17 ms
-  // at 200 connections on this VM). The median and p95 are held to tight bounds; the p99 bound only catches a
-  // regression of a different order (buffering, stamping after parsing). The printed figures are the ones to quote.
+  // The goal is p99 within 1 ms. Measured here after the warm-up, 3 rounds of 200 streams per run: gaps p50
+  // 0.04–0.07, p95 0.15–0.27, p99 0.4–2.0 ms; TTFT p50 0.2–0.3, p95 0.5–0.7, p99 1.3–2.0 ms. One round alone:
+  // gap p99 0.25–2.8, TTFT p99 0.45–3.6 ms — the tail is set by pauses of a few ms that hit many streams at once,
+  // at random moments, on this 2-core VM. The bounds below catch a regression of a different order (buffering,
+  // stamping after parsing, a client-side wait counted as latency); the printed figures are the ones to quote.
   it(`agrees with the ground truth at the median and keeps a bounded tail, over ${STREAMS} concurrent streams`, async () => {
     const floor = await measureClockFloor();
-    // Warm the pool and the JIT so the comparison measures streaming, not handshakes or compilation.
-    await Promise.all(Array.from({ length: STREAMS }, (_, i) => client.measure(streamRequest(i, 2))));
-    const results: RequestMeasurement[] = await Promise.all(
-      Array.from({ length: STREAMS }, (_, i) =>
-        sleep(i * STAGGER_MS).then(() => client.measure(streamRequest(i, TOKENS))),
-      ),
+    // Warm the pool, the JIT and both heaps with the same workload first, so the comparison measures streaming in
+    // steady state, not handshakes, compilation or heaps still growing: after one short warm-up round the gap p99
+    // of the next round was 1.7–2.9 ms, after these rounds 0.3–0.85 ms (measured, standalone, alternating).
+    await Promise.all(
+      Array.from({ length: STREAMS }, (_, i) => client.measure(streamRequest(i, 2), NO_CONTENT)),
     );
+    for (let round = 0; round < WARMUP_ROUNDS; round++)
+      await Promise.all(
+        Array.from({ length: STREAMS }, (_, i) => client.measure(streamRequest(i, TOKENS), NO_CONTENT)),
+      );
+    // Measured rounds: each starts its streams 3 ms apart, all open at once; more than one round so the p99 of
+    // TTFT (one sample a stream) is not just the second-worst of 200.
+    const results: Kept[] = [];
+    for (let round = 0; round < MEASURED_ROUNDS; round++) {
+      const batch = await Promise.all(
+        Array.from({ length: STREAMS }, (_, i) =>
+          sleep(i * STAGGER_MS).then(() => client.measure(streamRequest(i, TOKENS), NO_CONTENT)),
+        ),
+      );
+      // Every stream of the round overlapped every other: the last one started before the first one finished.
+      const lastStart = Math.max(...batch.map((m) => m.tSend));
+      expect(Math.min(...batch.map((m) => m.tSend + (m.e2e as number)))).toBeGreaterThan(lastStart);
+      for (const m of batch)
+        results.push({
+          requestId: m.requestId,
+          errorClass: m.errorClass,
+          outputTokens: m.outputTokens,
+          ttft: m.ttft,
+          interTokenGaps: m.interTokenGaps,
+        });
+    }
     const truth = (await (await fetch(`${sim.url}/sim/requests?limit=2000`)).json()) as {
       data: TimelineJson[];
     };
@@ -95,10 +126,8 @@ describe('streaming client against the simulator ground truth', () => {
         gapErr.push(Math.abs(g - ((t.tokenAt[i + 1] as number) - (t.tokenAt[i] as number)))),
       );
     }
-    // Every stream overlapped every other: the last one started before the first one finished.
-    const lastStart = Math.max(...results.map((m) => m.tSend));
-    expect(Math.min(...results.map((m) => m.tSend + (m.e2e as number)))).toBeGreaterThan(lastStart);
-    expect(gapErr).toHaveLength(STREAMS * (TOKENS - 1));
+    expect(ttftErr).toHaveLength(MEASURED_ROUNDS * STREAMS);
+    expect(gapErr).toHaveLength(MEASURED_ROUNDS * STREAMS * (TOKENS - 1));
     const floorLag = quantile(floor.lagJitter, 0.99);
     const floorGap = quantile(floor.gapError, 0.99);
     console.log(
@@ -109,10 +138,9 @@ describe('streaming client against the simulator ground truth', () => {
     expect(quantile(gapErr, 0.5)).toBeLessThanOrEqual(0.25);
     expect(quantile(ttftErr, 0.5)).toBeLessThanOrEqual(1);
     expect(quantile(gapErr, 0.95)).toBeLessThanOrEqual(floorGap + 1);
-    // TTFT also spans the request's way in, where the (mostly idle) simulator process must wake up: p95 1.0–2.8 ms
-    // seen across runs, so its bound is wider than the gaps'.
-    expect(quantile(ttftErr, 0.95)).toBeLessThanOrEqual(floorLag + 5);
-    expect(quantile(gapErr, 0.99)).toBeLessThanOrEqual(floorGap + 10);
-    expect(quantile(ttftErr, 0.99)).toBeLessThanOrEqual(floorLag + 15);
+    // TTFT also spans the request's way in, where the simulator process must wake up and read it.
+    expect(quantile(ttftErr, 0.95)).toBeLessThanOrEqual(floorLag + 3);
+    expect(quantile(gapErr, 0.99)).toBeLessThanOrEqual(floorGap + 4);
+    expect(quantile(ttftErr, 0.99)).toBeLessThanOrEqual(floorLag + 5);
   });
 });
