@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { SseParser, type SseEvent } from '@llmops/core';
 import type { Dispatcher } from 'undici';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RelayHandler, type RelayResult } from './relay-handler.js';
 
@@ -198,5 +199,57 @@ describe('stream relay', () => {
     // Whole, the events before the usage one pass untouched.
     const { parts } = relay([crlfBytes], true);
     expect(parts[0]).toBe(crlf.slice(0, crlf.indexOf('data: {"id":"c1","choices":[]')));
+  });
+});
+
+describe('stream relay, property', () => {
+  /** One SSE block of a random shape: optional id/retry/event lines, comments, one or more data lines. */
+  const block = fc
+    .record({
+      id: fc.option(fc.stringMatching(/^[a-z0-9]{1,6}$/), { nil: undefined }),
+      retry: fc.option(fc.nat({ max: 99_999 }), { nil: undefined }),
+      event: fc.option(fc.constantFrom('delta', 'message', 'ping'), { nil: undefined }),
+      comment: fc.option(fc.stringMatching(/^[ a-z]{0,12}$/), { nil: undefined }),
+      content: fc.array(fc.stringMatching(/^[a-zA-Z0-9 äü€🎉.,]{0,16}$/), { minLength: 1, maxLength: 3 }),
+    })
+    .map(({ id, retry, event, comment, content }) => {
+      const lines: string[] = [];
+      if (comment !== undefined) lines.push(`:${comment}`);
+      if (id !== undefined) lines.push(`id: ${id}`);
+      if (retry !== undefined) lines.push(`retry: ${retry}`);
+      if (event !== undefined) lines.push(`event: ${event}`);
+      // A chunk's JSON split over data lines, as a server may write it.
+      const json = JSON.stringify({
+        choices: [{ index: 0, delta: { content: content.join('') } }],
+        usage: null,
+      });
+      const cut = Math.min(json.length, 12 * content.length);
+      lines.push(`data: ${json.slice(0, cut)}`);
+      if (cut < json.length) lines.push(`data:${json.slice(cut)}`);
+      return lines;
+    });
+  const USAGE_LINES = [
+    'data: {"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":3,"total_tokens":8}}',
+  ];
+
+  it('passes every block but the usage-only one on byte for byte, for any shape, line ends and split', () => {
+    fc.assert(
+      fc.property(
+        fc.array(block, { minLength: 1, maxLength: 6 }),
+        fc.constantFrom('\n', '\r\n', '\r'),
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.constantFrom(1, 2, 5, 17, 64, 4096),
+        (blocks, eol, seed, max) => {
+          const text = (lines: string[]): string => lines.map((l) => l + eol).join('') + eol;
+          const kept = blocks.map(text).join('');
+          const done = text(['data: [DONE]']);
+          const stream = kept + text(USAGE_LINES) + done;
+          const { out, result } = relay(split(new TextEncoder().encode(stream), seed, max), true);
+          expect(out).toBe(kept + done);
+          expect(result).toMatchObject({ promptTokens: 5, completionTokens: 3 });
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 });
