@@ -210,7 +210,7 @@ describe('stream relay, property', () => {
       retry: fc.option(fc.nat({ max: 99_999 }), { nil: undefined }),
       event: fc.option(fc.constantFrom('delta', 'message', 'ping'), { nil: undefined }),
       comment: fc.option(fc.stringMatching(/^[ a-z]{0,12}$/), { nil: undefined }),
-      content: fc.array(fc.stringMatching(/^[a-zA-Z0-9 äü€🎉.,]{0,16}$/), { minLength: 1, maxLength: 3 }),
+      content: fc.array(fc.stringMatching(/^[a-zA-Z0-9 äü€🎉.,]{0,16}$/u), { minLength: 1, maxLength: 3 }),
     })
     .map(({ id, retry, event, comment, content }) => {
       const lines: string[] = [];
