@@ -26,7 +26,6 @@ export class MeasureHandler implements Dispatcher.DispatchHandler {
   /** One timer serves the first-byte and then the idle timeout; undici's own have ~1 s resolution. */
   private timer: NodeJS.Timeout | undefined;
   private idleMs = 0;
-  private written = false;
 
   constructor(
     tSend: number,
@@ -73,9 +72,9 @@ export class MeasureHandler implements Dispatcher.DispatchHandler {
    * measurement counts from. Until then the request waited inside the client (see `blockedMs`).
    */
   onRequestStart(controller: Dispatcher.DispatchController): void {
+    const first = this.controller === undefined;
     this.controller = controller;
-    if (this.written) return;
-    this.written = true;
+    if (!first) return;
     const m = this.obs.m;
     const now = monoNow();
     m.blockedMs = now - m.tSend;
