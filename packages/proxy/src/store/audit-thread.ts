@@ -20,6 +20,8 @@ function threadUrl(): URL {
 export class AuditThread {
   private readonly worker: Worker;
   private readonly pending = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+  /** The writes posted and not yet answered, as returned to their callers. */
+  private readonly writes = new Set<Promise<void>>();
   private nextId = 1;
   private closing = false;
   broken: Error | undefined;
@@ -51,13 +53,15 @@ export class AuditThread {
     const id = this.nextId++;
     // The thread keeps the process alive only while it has work: a write in flight is never abandoned at exit.
     if (this.pending.size === 0) this.worker.ref();
-    const done = new Promise<void>((resolve, reject) => {
+    const done: Promise<void> = new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ kind: 'write', id, rows } satisfies AuditThreadRequest);
-    });
-    return done.finally(() => {
+    }).finally(() => {
+      this.writes.delete(done);
       if (this.pending.size === 0 && !this.closing) this.worker.unref();
     });
+    this.writes.add(done);
+    return done;
   }
 
   /** Waits for the writes already posted, then closes the thread's connection and ends it. */
@@ -65,29 +69,11 @@ export class AuditThread {
     if (!this.closing) {
       this.closing = true;
       this.worker.ref();
-      await Promise.allSettled([...this.pending.keys()].map((id) => this.settled(id)));
+      await Promise.allSettled(this.writes);
       if (!this.broken) this.worker.postMessage({ kind: 'close' } satisfies AuditThreadRequest);
       else await this.worker.terminate();
     }
     return this.exited;
-  }
-
-  /** Resolves when write `id` is answered either way. */
-  private settled(id: number): Promise<void> {
-    const p = this.pending.get(id);
-    if (!p) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.pending.set(id, {
-        resolve: () => {
-          p.resolve();
-          resolve();
-        },
-        reject: (err) => {
-          p.reject(err);
-          resolve();
-        },
-      });
-    });
   }
 
   private fail(err: Error): void {
