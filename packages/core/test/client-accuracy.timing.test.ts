@@ -73,7 +73,7 @@ const f = (x: number) => x.toFixed(3);
 
 describe('streaming client against the simulator ground truth', () => {
   // The goal is p99 within 1 ms. Measured here after the warm-up, 3 rounds of 200 streams per run: gaps p50
-  // 0.04–0.07, p95 0.15–0.27, p99 0.4–2.0 ms; TTFT p50 0.2–0.3, p95 0.5–0.7, p99 1.3–2.0 ms. One round alone:
+  // 0.04–0.08, p95 0.15–0.32, p99 0.4–2.0 ms; TTFT p50 0.2–0.4, p95 0.4–0.9, p99 1.2–2.6 ms. One round alone:
   // gap p99 0.25–2.8, TTFT p99 0.45–3.6 ms — the tail is set by pauses of a few ms that hit many streams at once,
   // at random moments, on this 2-core VM. The bounds below catch a regression of a different order (buffering,
   // stamping after parsing, a client-side wait counted as latency); the printed figures are the ones to quote.
