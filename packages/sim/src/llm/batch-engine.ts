@@ -1,5 +1,6 @@
 import { monoNow } from '@llmops/core';
 import type { ModelProfile } from './model-profile.js';
+import { stepPacer } from './step-pacer.js';
 
 /** One sequence group (a request with its `n` choices) as the engine sees it. */
 export interface EngineSequence {
@@ -132,7 +133,8 @@ export class BatchEngine {
   private schedule(r: Running, at: number): void {
     r.nextAt = at;
     const delay = at - monoNow();
-    r.timer = setTimeout(() => this.tick(r), delay > 0 ? delay : 0);
+    // A queued step of a sequence cancelled or stopped meanwhile finds it gone from `running` and does nothing.
+    r.timer = setTimeout(() => stepPacer.run(() => this.tick(r)), delay > 0 ? delay : 0);
   }
 
   private tick(r: Running): void {

@@ -1,0 +1,53 @@
+import { once } from 'node:events';
+import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { StepPacer } from './step-pacer.js';
+
+function busy(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
+}
+
+describe('step pacer', () => {
+  it('reads a socket in the middle of a burst of steps, and runs every step in order', async () => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const accepted = once(server, 'connection') as Promise<[Socket]>;
+    const client = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    await once(client, 'connect');
+    const [conn] = await accepted;
+    const log: string[] = [];
+    conn.on('data', () => log.push('data'));
+    const pacer = new StepPacer(0.5);
+    const STEPS = 40;
+    const done = new Promise<void>((resolve) => {
+      setTimeout(() => {
+        // The bytes are in the server's receive queue before the burst starts (loopback delivers in write()).
+        client.write('x');
+        for (let i = 0; i < STEPS; i++)
+          pacer.run(() => {
+            busy(0.2);
+            log.push(`step ${i}`);
+            if (i === STEPS - 1) resolve();
+          });
+      }, 5);
+    });
+    await done;
+    client.destroy();
+    conn.destroy();
+    server.close();
+    expect(log.filter((e) => e !== 'data')).toEqual(Array.from({ length: STEPS }, (_, i) => `step ${i}`));
+    // 40 steps of 0.2 ms take 8 ms; without pacing the socket would be read only after the last one.
+    const at = log.indexOf('data');
+    expect(at).toBeGreaterThan(0);
+    expect(at).toBeLessThan(STEPS / 2);
+  });
+
+  it('runs a step at once while the slice lasts', () => {
+    const pacer = new StepPacer(1000);
+    let ran = 0;
+    for (let i = 0; i < 5; i++) pacer.run(() => ran++);
+    expect(ran).toBe(5);
+  });
+});

@@ -1,0 +1,62 @@
+import { monoNow } from '@llmops/core';
+
+/**
+ * Keeps the simulator reading its sockets while it writes a burst of tokens. When hundreds of sequences reach a
+ * decode step in the same millisecond (they do: continuous batching keeps them in lock-step), writing all their
+ * chunks back to back holds the event loop for many milliseconds, and a request that arrives meanwhile is only
+ * stamped `receivedAt` afterwards: the ground truth's TTFT would be short by that wait. The pacer lets steps run
+ * back to back for at most `sliceMs`, then queues the rest, in order, behind one turn of the loop, in which the
+ * incoming requests are read and stamped. A step that waits is written later and stamped when it is written, so
+ * the timeline stays true; the next step is still planned from the step's planned instant, so nothing drifts.
+ */
+export class StepPacer {
+  private sliceStart = -1;
+  private readonly queued: Array<() => void> = [];
+  private head = 0;
+  private scheduled = false;
+
+  constructor(private readonly sliceMs: number) {}
+
+  /** Runs `step` now, or after the loop has read its sockets if the current slice is used up. */
+  run(step: () => void): void {
+    if (this.head === this.queued.length) {
+      const now = monoNow();
+      if (this.sliceStart < 0) {
+        this.sliceStart = now;
+        this.wake();
+      }
+      if (now - this.sliceStart < this.sliceMs) {
+        step();
+        return;
+      }
+    }
+    this.queued.push(step);
+    this.wake();
+  }
+
+  private wake(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // setImmediate runs after the loop's poll phase, where sockets are read.
+    setImmediate(() => this.drain());
+  }
+
+  private drain(): void {
+    this.scheduled = false;
+    if (this.head === this.queued.length) {
+      this.sliceStart = -1;
+      return;
+    }
+    this.sliceStart = monoNow();
+    while (this.head < this.queued.length && monoNow() - this.sliceStart < this.sliceMs)
+      (this.queued[this.head++] as () => void)();
+    if (this.head === this.queued.length) {
+      this.queued.length = 0;
+      this.head = 0;
+    }
+    this.wake();
+  }
+}
+
+/** One pacer for the whole process: every model's steps share the same event loop. */
+export const stepPacer = new StepPacer(0.5);
