@@ -8,12 +8,16 @@ import { monoNow } from '@llmops/core';
  * back to back for at most `sliceMs`, then queues the rest, in order, behind one turn of the loop, in which the
  * incoming requests are read and stamped. A step that waits is written later and stamped when it is written, so
  * the timeline stays true; the next step is still planned from the step's planned instant, so nothing drifts.
+ * Queued steps then get at least as long as the rest of the loop's turn took, so a flood of requests slows the
+ * token output by at most half rather than starving it.
  */
 export class StepPacer {
   private sliceStart = -1;
   private readonly queued: Array<() => void> = [];
   private head = 0;
   private scheduled = false;
+  /** When the last drain handed the loop back (monotonic ms). */
+  private yieldedAt = 0;
 
   constructor(private readonly sliceMs: number) {}
 
@@ -47,13 +51,16 @@ export class StepPacer {
       this.sliceStart = -1;
       return;
     }
-    this.sliceStart = monoNow();
-    while (this.head < this.queued.length && monoNow() - this.sliceStart < this.sliceMs)
+    const start = monoNow();
+    this.sliceStart = start;
+    const budget = Math.max(this.sliceMs, start - this.yieldedAt);
+    while (this.head < this.queued.length && monoNow() - start < budget)
       (this.queued[this.head++] as () => void)();
     if (this.head === this.queued.length) {
       this.queued.length = 0;
       this.head = 0;
     }
+    this.yieldedAt = monoNow();
     this.wake();
   }
 }
