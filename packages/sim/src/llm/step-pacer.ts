@@ -16,7 +16,7 @@ export class StepPacer {
   private readonly queued: Array<() => void> = [];
   private head = 0;
   private scheduled = false;
-  /** When the last drain handed the loop back (monotonic ms). */
+  /** When the steps of the current burst last handed the loop back (monotonic ms). */
   private yieldedAt = 0;
 
   constructor(private readonly sliceMs: number) {}
@@ -33,6 +33,8 @@ export class StepPacer {
         step();
         return;
       }
+      // This turn's slice ends here: what the loop does from now until the drain sets the drain's budget.
+      this.yieldedAt = now;
     }
     this.queued.push(step);
     this.wake();
