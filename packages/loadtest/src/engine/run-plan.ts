@@ -1,5 +1,5 @@
 import type { Slo } from '../metrics/run-metrics.js';
-import type { RunMode } from '../metrics/run-result.js';
+import type { RunMode, Shard } from '../metrics/run-result.js';
 import type { QuestionStrategy, Spread } from '../scenario/index.js';
 import type { LoadPhasePlan } from './load-pattern.js';
 import type { PriceTable } from './pricing.js';
@@ -55,7 +55,7 @@ export interface LimitsPlan {
 export interface RunPlan {
   testRunId: string;
   workerId: string;
-  shard: { index: number; count: number };
+  shard: Shard;
   scenario: string;
   seed: number;
   target: { baseUrl: string; chatPath: string; timeoutS: number; headers: Readonly<Record<string, string>> };

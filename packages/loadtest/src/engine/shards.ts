@@ -1,11 +1,6 @@
-/**
- * How users are split among the workers of a distributed run: user u belongs to worker u mod count. Every place
- * that needs a worker's users or their number asks here, so the rule lives in one place.
- */
-export interface Shard {
-  index: number;
-  count: number;
-}
+// How users are split among the workers of a distributed run: user u belongs to worker u mod count. Every place
+// that needs a worker's users or their number asks here, so the rule lives in one place.
+import type { Shard } from '../metrics/run-result.js';
 
 /** This worker's users among 0..users−1, in order. */
 export function shardUsers(users: number, shard: Shard): number[] {

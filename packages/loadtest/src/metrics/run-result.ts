@@ -15,12 +15,18 @@ export type StopReason =
   | 'interrupted'
   | 'error';
 
+/** One worker's place in a distributed run: worker `index` of `count` (the split itself: engine/shards.ts). */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
 /** Facts about one worker's run that are not metrics. */
 export interface WorkerMeta {
   testRunId: string;
   workerId: string;
   /** This worker's share, e.g. users 0–24 of 50. */
-  shard: { index: number; count: number };
+  shard: Shard;
   scenario: string;
   mode: RunMode;
   target: string;
