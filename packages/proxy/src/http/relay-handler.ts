@@ -264,12 +264,12 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
     if (USAGE_OBJECT.test(ev.data) && this.takeUsage(ev.data) && this.stripUsageChunk) this.heldUsage = true;
   }
 
-  /** Reads `usage` from a chunk; true when the chunk is the usage-only one (`choices: []`). */
+  /** Reads `usage` from a chunk; true when the chunk is the usage-only one. */
   private takeUsage(data: string): boolean {
     try {
-      const c = JSON.parse(data) as { choices?: unknown[]; usage?: unknown };
+      const c = JSON.parse(data) as StreamChunk;
       takeUsage(c.usage, this.result);
-      return Array.isArray(c.choices) && c.choices.length === 0;
+      return isUsageOnlyChunk(c);
     } catch {
       return false;
     }
@@ -377,14 +377,25 @@ function eventEnds(text: string, hasCR: boolean, state: LineState): number[] {
   return ends;
 }
 
-/** Whether an event block (its bytes through the blank line) is a usage-only chunk (`choices: []` and a `usage`). */
+/** The fields of a stream chunk the relay looks at. */
+interface StreamChunk {
+  choices?: unknown;
+  usage?: unknown;
+}
+
+/** The usage-only chunk `include_usage` adds at the end of a stream: `choices: []` and a `usage` object. */
+function isUsageOnlyChunk(c: StreamChunk): boolean {
+  return (
+    Array.isArray(c.choices) && c.choices.length === 0 && typeof c.usage === 'object' && c.usage !== null
+  );
+}
+
+/** Whether an event block (its bytes through the blank line) is a usage-only chunk. */
 function isUsageOnlyBlock(block: Buffer): boolean {
   let usageOnly = false;
   const p = new SseParser((ev) => {
     try {
-      const c = JSON.parse(ev.data) as { choices?: unknown; usage?: unknown };
-      usageOnly ||=
-        Array.isArray(c.choices) && c.choices.length === 0 && typeof c.usage === 'object' && c.usage !== null;
+      usageOnly ||= isUsageOnlyChunk(JSON.parse(ev.data) as StreamChunk);
     } catch {
       // Not JSON: not the usage chunk.
     }
