@@ -19,12 +19,16 @@ export class StepPacer {
   /** When the steps of the current burst last handed the loop back (monotonic ms). */
   private yieldedAt = 0;
 
-  constructor(private readonly sliceMs: number) {}
+  constructor(
+    private readonly sliceMs: number,
+    /** Monotonic ms; a test passes its own clock to make the slices deterministic. */
+    private readonly now: () => number = monoNow,
+  ) {}
 
   /** Runs `step` now, or after the loop has read its sockets if the current slice is used up. */
   run(step: () => void): void {
     if (this.head === this.queued.length) {
-      const now = monoNow();
+      const now = this.now();
       if (this.sliceStart < 0) {
         this.sliceStart = now;
         this.wake();
@@ -53,16 +57,16 @@ export class StepPacer {
       this.sliceStart = -1;
       return;
     }
-    const start = monoNow();
+    const start = this.now();
     this.sliceStart = start;
     const budget = Math.max(this.sliceMs, start - this.yieldedAt);
-    while (this.head < this.queued.length && monoNow() - start < budget)
+    while (this.head < this.queued.length && this.now() - start < budget)
       (this.queued[this.head++] as () => void)();
     if (this.head === this.queued.length) {
       this.queued.length = 0;
       this.head = 0;
     }
-    this.yieldedAt = monoNow();
+    this.yieldedAt = this.now();
     this.wake();
   }
 }
