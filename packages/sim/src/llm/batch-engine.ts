@@ -62,9 +62,36 @@ export class BatchEngine {
   }
 
   submit(seq: EngineSequence): void {
-    seq.enqueuedAt = monoNow();
+    const now = monoNow();
+    seq.enqueuedAt = now;
+    if (this.instant && !seq.stall && this.waiting.length === 0 && this.fitsNow(seq)) {
+      this.runThrough(seq, now);
+      return;
+    }
     this.waiting.push(seq);
     this.admit();
+  }
+
+  /** Whether a sequence would be admitted right now (nothing waits ahead of it). */
+  private fitsNow(seq: EngineSequence): boolean {
+    if (this.running.size >= this.profile.maxNumSeqs) return false;
+    if (this.running.size === 0) return true;
+    return (
+      this.usedTokens + Math.min(this.kvTokensOf(seq), this.profile.tokenBudget) <= this.profile.tokenBudget
+    );
+  }
+
+  /**
+   * A zero-delay sequence with no stall, admitted at once: every step and the end run before this returns, so
+   * it never shows in `running` or the KV budget (nothing can look at them meanwhile), and it needs no entry there.
+   * A step that ends the response early (a cut) cancels it: `onStep` and `onDone` then do nothing.
+   */
+  private runThrough(seq: EngineSequence, now: number): void {
+    seq.admittedAt = now;
+    let steps = 0;
+    for (const n of seq.outputTokens) if (n > steps) steps = n;
+    for (let step = 0; step < steps; step++) seq.onStep(step);
+    seq.onDone();
   }
 
   /** Removes a sequence (client went away); frees its slot at once. */

@@ -38,6 +38,8 @@ export class GenerationSession implements EngineSequence {
   private lastTokenMono = -1;
   private finished = false;
   private readonly rolesSent: boolean[];
+  /** The engine's last step: the longest choice's last token. */
+  private readonly lastStep: number;
   /** Zero-delay models produce a whole answer in one tick: it is gathered here and written once. */
   private pending: string | null;
 
@@ -45,6 +47,7 @@ export class GenerationSession implements EngineSequence {
     this.promptTokens = s.plan.promptTokens;
     this.cachedTokens = s.plan.cachedTokens ?? 0;
     this.outputTokens = s.plan.choices.map((c) => c.tokens.length);
+    this.lastStep = Math.max(0, ...this.outputTokens) - 1;
     this.rolesSent = s.plan.choices.map(() => false);
     this.pending = s.model.instant ? '' : null;
     if (s.fault?.name === 'stall') this.stall = { atStep: s.fault.after, ms: s.fault.ms };
@@ -89,10 +92,18 @@ export class GenerationSession implements EngineSequence {
     if (this.finished) return;
     const { fault } = this.s;
     if (fault && step === fault.after && this.applyMidStreamFault(fault)) return;
+    // A body answer needs only its first and last token times (TTFT and TPOT metrics), not one clock read a step.
+    if (!this.s.stream) {
+      if (step === 0 || step === this.lastStep) {
+        const now = monoNow();
+        if (this.firstTokenMono < 0) this.firstTokenMono = now;
+        this.lastTokenMono = now;
+      }
+      return;
+    }
     const now = monoNow();
     if (this.firstTokenMono < 0) this.firstTokenMono = now;
     this.lastTokenMono = now;
-    if (!this.s.stream) return;
     const text = this.stepChunks(step);
     if (this.s.plan.choices[0] && step < this.s.plan.choices[0].tokens.length)
       this.s.timeline.tokenAt.push(epochNow());

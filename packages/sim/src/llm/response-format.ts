@@ -119,9 +119,8 @@ export class ResponseFormat {
 
 /** tokens[from..to) as one JSON string; the vocabulary is plain ASCII without quotes or backslashes. */
 function quoted(tokens: readonly string[], from: number, to: number): string {
-  let s = '"';
-  for (let i = from; i < to; i++) s += tokens[i];
-  return s + '"';
+  // join builds one flat string; concatenation would build a rope that the socket write has to flatten.
+  return `"${(from === 0 && to === tokens.length ? tokens : tokens.slice(from, to)).join('')}"`;
 }
 
 function usageJson(u: UsageJson): string {

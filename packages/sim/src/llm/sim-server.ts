@@ -4,7 +4,7 @@ import {
   CoreErrors,
   fromFrameworkError,
   monoNow,
-  readJsonBody,
+  onJsonBody,
   sendError,
   toErrorResponse,
 } from '@llmops/core';
@@ -88,13 +88,17 @@ function runHot(
     fail(CoreErrors.error('invalid_api_key'));
     return;
   }
-  readJsonBody(req, settings.bodyLimitBytes).then((body) => {
+  onJsonBody(req, settings.bodyLimitBytes, (err, body) => {
+    if (err) {
+      fail(err);
+      return;
+    }
     try {
       route(state, req, res, body, receivedMono);
-    } catch (err) {
-      fail(err);
+    } catch (e) {
+      fail(e);
     }
-  }, fail);
+  });
 }
 
 function keyMatches(apiKey: string, header: string | undefined): boolean {
