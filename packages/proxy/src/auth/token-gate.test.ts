@@ -46,6 +46,24 @@ describe('token gate', () => {
     expect((await store.getToken('limited'))?.requestCount).toBe(3);
   });
 
+  it('answers known unlimited tokens at once, counting the use, and sends everything else to check()', async () => {
+    const gate = new TokenGate(store);
+    const h = await token('fast', null);
+    const limited = await token('quota', 5);
+    expect(gate.checkCached(h)).toBeUndefined(); // not seen yet
+    expect((await gate.check(h)).ok).toBe(true);
+    expect(gate.checkCached(h)).toMatchObject({ ok: true, token: { id: 'fast' }, project: { id: 'p' } });
+    expect((await gate.check(limited)).ok).toBe(true);
+    expect(gate.checkCached(limited)).toBeUndefined(); // the quota is the database's to decide
+    await gate.flushUses();
+    expect((await store.getToken('fast'))?.requestCount).toBe(2);
+    await store.updateToken('fast', { isActive: false });
+    gate.invalidate();
+    expect(gate.checkCached(h)).toBeUndefined();
+    expect(await gate.check(h)).toEqual({ ok: false, reason: 'inactive' });
+    expect(gate.checkCached(h)).toEqual({ ok: false, reason: 'inactive' });
+  });
+
   it('sees a revocation after invalidate(), and not a stale copy', async () => {
     const gate = new TokenGate(store);
     const h = await token('revoked', null);

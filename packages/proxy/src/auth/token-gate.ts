@@ -36,6 +36,16 @@ export class TokenGate {
     this.now = opts.now ?? (() => new Date());
   }
 
+  /**
+   * The answer for a token known in memory without a quota, at once; undefined when the database must be asked
+   * (unknown token, or a quota-limited one): then call `check`. The request path uses it to skip a promise hop.
+   */
+  checkCached(tokenHash: string): TokenUse | undefined {
+    const entry = this.cache.get(tokenHash);
+    if (entry === undefined || isLimited(entry.token)) return undefined;
+    return this.useUnlimited(entry, this.now());
+  }
+
   async check(tokenHash: string): Promise<TokenUse> {
     const now = this.now();
     let entry = this.cache.get(tokenHash);
@@ -47,6 +57,10 @@ export class TokenGate {
     // A quota-limited token's copy only routes it: the atomic UPDATE decides everything, so it is looked up once,
     // not twice, per request.
     if (isLimited(entry.token)) return this.store.useToken(tokenHash, now);
+    return this.useUnlimited(entry, now);
+  }
+
+  private useUnlimited(entry: Entry, now: Date): TokenUse {
     const refusal = refusalOf(entry, now);
     if (refusal) return { ok: false, reason: refusal };
     this.countUse(entry.token.id, now);

@@ -4,7 +4,7 @@ import {
   CoreErrors,
   isJsonContentType,
   monoNow,
-  readRawBody,
+  onRawBody,
   sendError,
   type LlmopsError,
   type Logger,
@@ -105,10 +105,18 @@ export class ProxyHandler {
         { requestId: ctx.requestId, method: ctx.method, url, headers: req.headers },
         'proxy request received',
       );
-    this.run(req, res, ctx, url.slice(ctx.path.length)).catch((err: unknown) => this.fail(res, ctx, err));
+    try {
+      this.start(req, res, ctx, url.slice(ctx.path.length));
+    } catch (err) {
+      this.fail(res, ctx, err);
+    }
   }
 
-  private async run(req: IncomingMessage, res: ServerResponse, ctx: Ctx, query: string): Promise<void> {
+  /**
+   * Checks, token, body, dispatch. The usual request (a known token without quota) runs through with no promise
+   * hop: the token answer is synchronous and the body arrives in a callback. Throws what the client must be told.
+   */
+  private start(req: IncomingMessage, res: ServerResponse, ctx: Ctx, query: string): void {
     const p = this.d.provider;
     if (!p.allowedMethods.has(ctx.method))
       throw ProxyErrors.error('method_not_allowed', { method: ctx.method });
@@ -117,22 +125,56 @@ export class ProxyHandler {
     if (origin !== undefined && p.allowedOrigins.length > 0 && !p.allowedOrigins.includes(origin)) {
       throw ProxyErrors.error('origin_not_allowed');
     }
-    if (ctx.method === 'OPTIONS') return this.preflight(req, res, ctx);
-    const use = await this.d.gate.check(tokenHashOf(req));
+    if (ctx.method === 'OPTIONS') {
+      this.preflight(req, res, ctx);
+      return;
+    }
+    const hash = tokenHashOf(req);
+    const use = this.d.gate.checkCached(hash);
+    if (use !== undefined) {
+      this.admit(req, res, ctx, query, use);
+      return;
+    }
+    this.d.gate.check(hash).then(
+      (u) => {
+        try {
+          this.admit(req, res, ctx, query, u);
+        } catch (err) {
+          this.fail(res, ctx, err);
+        }
+      },
+      (err: unknown) => this.fail(res, ctx, err),
+    );
+  }
+
+  private admit(req: IncomingMessage, res: ServerResponse, ctx: Ctx, query: string, use: TokenUse): void {
     if (!use.ok) throw REFUSALS[use.reason]();
     ctx.project = use.project;
     ctx.tokenId = use.token.id;
-    const body = await this.body(req, ctx);
-    this.dispatch(req, res, ctx, query, body, use.project);
+    const project = use.project;
+    if (ctx.method === 'GET' || ctx.method === 'HEAD') {
+      this.dispatch(req, res, ctx, query, { bytes: undefined, stripUsage: false }, project);
+      return;
+    }
+    onRawBody(req, this.d.maxBodyBytes, (err, bytes) => {
+      if (err) {
+        this.fail(res, ctx, err);
+        return;
+      }
+      try {
+        this.dispatch(req, res, ctx, query, this.body(req, ctx, bytes as Buffer), project);
+      } catch (e) {
+        this.fail(res, ctx, e);
+      }
+    });
   }
 
-  /** Reads the body; a JSON body is parsed for the model, the stream flag and the parameter whitelist. */
-  private async body(
+  /** A read body; a JSON body is parsed for the model, the stream flag and the parameter whitelist. */
+  private body(
     req: IncomingMessage,
     ctx: Ctx,
-  ): Promise<{ bytes: Buffer | undefined; stripUsage: boolean }> {
-    if (ctx.method === 'GET' || ctx.method === 'HEAD') return { bytes: undefined, stripUsage: false };
-    const bytes = await readRawBody(req, this.d.maxBodyBytes);
+    bytes: Buffer,
+  ): { bytes: Buffer | undefined; stripUsage: boolean } {
     if (!isJsonContentType(req.headers['content-type']) || bytes.length === 0)
       return { bytes, stripUsage: false };
     let json: Record<string, unknown>;

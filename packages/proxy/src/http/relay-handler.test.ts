@@ -253,3 +253,54 @@ describe('stream relay, property', () => {
     );
   });
 });
+
+describe('JSON answer usage', () => {
+  function usageOf(body: string, chunks = 1): RelayResult {
+    const { res, text } = sink();
+    let result: RelayResult | undefined;
+    const h = new RelayHandler(
+      res,
+      'req-1',
+      false,
+      () => {},
+      (r) => (result = r),
+    );
+    const c = {} as Dispatcher.DispatchController;
+    h.onRequestStart(c);
+    h.onResponseStart(c, 200, { 'content-type': 'application/json' });
+    const bytes = Buffer.from(body);
+    const step = Math.ceil(bytes.length / chunks);
+    for (let i = 0; i < bytes.length; i += step) h.onResponseData(c, bytes.subarray(i, i + step));
+    h.onResponseEnd();
+    expect(text()).toBe(body);
+    return result as RelayResult;
+  }
+  const counts = (r: RelayResult) => [r.promptTokens, r.completionTokens, r.cachedTokens];
+
+  it('reads usage as the last member (vLLM), compact or spaced, in one or many chunks', () => {
+    const vllm =
+      '{"id":"c","choices":[{"message":{"content":"Grüße 🎉"}}],"usage":{"prompt_tokens":7,"completion_tokens":2,' +
+      '"total_tokens":9,"prompt_tokens_details":{"cached_tokens":4}}}';
+    expect(counts(usageOf(vllm))).toEqual([7, 2, 4]);
+    expect(counts(usageOf(vllm, 7))).toEqual([7, 2, 4]);
+    const spaced =
+      '{\n  "choices": [],\n  "usage" : {\n    "prompt_tokens": 3,\n    "completion_tokens": 1\n  }\n}\n';
+    expect(counts(usageOf(spaced))).toEqual([3, 1, null]);
+  });
+
+  it('reads usage wherever it is (OpenAI puts fields after it), and only the top-level one', () => {
+    const openai =
+      '{"id":"c","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":6},"service_tier":"default",' +
+      '"system_fingerprint":"fp"}';
+    expect(counts(usageOf(openai))).toEqual([5, 6, null]);
+    // A nested "usage" key last in the text is not the answer's usage.
+    const nested =
+      '{"usage":{"prompt_tokens":1,"completion_tokens":1},"choices":[{"message":{"x":{"usage":{"prompt_tokens":99}}}}]}';
+    expect(counts(usageOf(nested))).toEqual([1, 1, null]);
+    // A content string that mentions "usage": its quotes are escaped, so it is never taken for the key.
+    const inString = '{"choices":[{"message":{"content":"\\"usage\\":{\\"prompt_tokens\\":42}}"}}]}';
+    expect(counts(usageOf(inString))).toEqual([null, null, null]);
+    const nullUsage = '{"choices":[],"usage":null}';
+    expect(counts(usageOf(nullUsage))).toEqual([null, null, null]);
+  });
+});

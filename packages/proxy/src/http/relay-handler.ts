@@ -434,9 +434,45 @@ function takeUsage(usage: unknown, r: RelayResult): void {
 }
 
 function readJsonUsage(body: Buffer, r: RelayResult): void {
+  const tail = usageAtEnd(body);
+  if (tail !== undefined) {
+    takeUsage(tail, r);
+    return;
+  }
   try {
     takeUsage((JSON.parse(body.toString('utf8')) as { usage?: unknown }).usage, r);
   } catch {
     // A body that is not JSON has no usage to read; it was relayed as is.
+  }
+}
+
+const USAGE_KEY = Buffer.from('"usage"');
+
+function isJsonSpace(b: number | undefined): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+}
+
+/**
+ * The `usage` object when it is the last member of the body's top-level object, as vLLM (and the simulator)
+ * write it: only that object is decoded and parsed, not the whole answer. Undefined otherwise (OpenAI puts
+ * `service_tier` after it, say): the caller then parses the whole body. In JSON text `"usage"` followed by a
+ * colon can only be a key (inside a string its quotes would be escaped); the value is taken from after the colon
+ * to the body's final `}`, and it only parses as one JSON object when that `}` closes the object holding the key,
+ * which, being the last byte, is the top-level one.
+ */
+function usageAtEnd(body: Buffer): object | undefined {
+  const key = body.lastIndexOf(USAGE_KEY);
+  if (key < 0) return undefined;
+  let end = body.length - 1;
+  while (end > key && isJsonSpace(body[end])) end--;
+  if (body[end] !== 0x7d) return undefined;
+  let colon = key + USAGE_KEY.length;
+  while (colon < end && isJsonSpace(body[colon])) colon++;
+  if (body[colon] !== 0x3a) return undefined;
+  try {
+    const v: unknown = JSON.parse(body.toString('utf8', colon + 1, end));
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : undefined;
+  } catch {
+    return undefined;
   }
 }
