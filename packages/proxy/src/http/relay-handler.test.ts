@@ -49,6 +49,7 @@ const USAGE_EVENT = STREAM.split('\n\n')[4] as string;
 function relay(
   chunks: readonly Uint8Array[],
   strip: boolean,
+  contentType = 'text/event-stream',
 ): { out: string; parts: string[]; result: RelayResult; firstTokenSeenAtWrite: Array<number | null> } {
   const firstTokenSeenAtWrite: Array<number | null> = [];
   const { res, text, parts } = sink(() => firstTokenSeenAtWrite.push(h.result.tFirstToken));
@@ -62,7 +63,7 @@ function relay(
   );
   const c = {} as Dispatcher.DispatchController;
   h.onRequestStart(c);
-  h.onResponseStart(c, 200, { 'content-type': 'text/event-stream' });
+  h.onResponseStart(c, 200, { 'content-type': contentType });
   for (const chunk of chunks) h.onResponseData(c, Buffer.from(chunk));
   h.onResponseEnd();
   return { out: text(), parts: parts(), result: result as RelayResult, firstTokenSeenAtWrite };
@@ -256,24 +257,13 @@ describe('stream relay, property', () => {
 
 describe('JSON answer usage', () => {
   function usageOf(body: string, chunks = 1): RelayResult {
-    const { res, text } = sink();
-    let result: RelayResult | undefined;
-    const h = new RelayHandler(
-      res,
-      'req-1',
-      false,
-      () => {},
-      (r) => (result = r),
-    );
-    const c = {} as Dispatcher.DispatchController;
-    h.onRequestStart(c);
-    h.onResponseStart(c, 200, { 'content-type': 'application/json' });
     const bytes = Buffer.from(body);
     const step = Math.ceil(bytes.length / chunks);
-    for (let i = 0; i < bytes.length; i += step) h.onResponseData(c, bytes.subarray(i, i + step));
-    h.onResponseEnd();
-    expect(text()).toBe(body);
-    return result as RelayResult;
+    const pieces: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i += step) pieces.push(bytes.subarray(i, i + step));
+    const { out, result } = relay(pieces, false, 'application/json');
+    expect(out).toBe(body);
+    return result;
   }
   const counts = (r: RelayResult) => [r.promptTokens, r.completionTokens, r.cachedTokens];
 
