@@ -7,7 +7,7 @@ export type BodyCallback<T> = (err: Error | null, body: T | undefined) => void;
 
 /**
  * Reads a whole request body as bytes, failing with `request_too_large` past `limitBytes` (the rest is drained).
- * Callback form: the hot routes use it to skip the promise hops of {@link readRawBody}.
+ * A callback, not a promise: the hot routes call it, and a promise would cost them a hop per request.
  */
 export function onRawBody(req: IncomingMessage, limitBytes: number, done: BodyCallback<Buffer>): void {
   const declared = Number(req.headers['content-length']);
@@ -47,13 +47,6 @@ export function onRawBody(req: IncomingMessage, limitBytes: number, done: BodyCa
   });
 }
 
-/** Reads a whole request body as bytes, failing with `request_too_large` past `limitBytes` (the rest is drained). */
-export function readRawBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    onRawBody(req, limitBytes, (err, body) => (err ? reject(err) : resolve(body as Buffer))),
-  );
-}
-
 /** True when a Content-Type names JSON (`application/json`, with or without parameters). */
 export function isJsonContentType(ctype: string | undefined): boolean {
   return ctype !== undefined && ctype.toLowerCase().startsWith('application/json');
@@ -62,7 +55,7 @@ export function isJsonContentType(ctype: string | undefined): boolean {
 /**
  * Reads a JSON request body on a raw node:http request: content type, size limit and syntax are checked and
  * failures passed as registry errors. Hot routes use this instead of a framework's body pipeline, which costs
- * tens of µs a request (measured: README, design notes); callback form, with no promise hop.
+ * tens of µs a request (measured: README, design notes); a callback, like `onRawBody`.
  */
 export function onJsonBody(req: IncomingMessage, limitBytes: number, done: BodyCallback<unknown>): void {
   const ctype = req.headers['content-type'];
@@ -85,13 +78,6 @@ export function onJsonBody(req: IncomingMessage, limitBytes: number, done: BodyC
     }
     done(null, body);
   });
-}
-
-/** {@link onJsonBody} as a promise. */
-export function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<unknown> {
-  return new Promise((resolve, reject) =>
-    onJsonBody(req, limitBytes, (err, body) => (err ? reject(err) : resolve(body))),
-  );
 }
 
 /** Writes a JSON body with its length (one write, headers included). */

@@ -2,6 +2,13 @@ import { monoNow } from '@llmops/core';
 import type { ModelProfile } from './model-profile.js';
 import { stepPacer } from './step-pacer.js';
 
+/** Decode steps a sequence takes: its longest choice's token count. */
+export function stepsOf(seq: Pick<EngineSequence, 'outputTokens'>): number {
+  let steps = 0;
+  for (const n of seq.outputTokens) if (n > steps) steps = n;
+  return steps;
+}
+
 /** One sequence group (a request with its `n` choices) as the engine sees it. */
 export interface EngineSequence {
   promptTokens: number;
@@ -64,7 +71,7 @@ export class BatchEngine {
   submit(seq: EngineSequence): void {
     const now = monoNow();
     seq.enqueuedAt = now;
-    if (this.instant && !seq.stall && this.waiting.length === 0 && this.fitsNow(seq)) {
+    if (this.instant && !seq.stall && this.waiting.length === 0 && this.admissionKv(seq) !== undefined) {
       this.runThrough(seq, now);
       return;
     }
@@ -72,13 +79,15 @@ export class BatchEngine {
     this.admit();
   }
 
-  /** Whether a sequence would be admitted right now (nothing waits ahead of it). */
-  private fitsNow(seq: EngineSequence): boolean {
-    if (this.running.size >= this.profile.maxNumSeqs) return false;
-    if (this.running.size === 0) return true;
-    return (
-      this.usedTokens + Math.min(this.kvTokensOf(seq), this.profile.tokenBudget) <= this.profile.tokenBudget
-    );
+  /**
+   * The one admission rule: the KV tokens `seq` takes if it can run beside what runs now, else undefined (a
+   * free slot and room in the budget; a sequence larger than the whole budget is admitted alone rather than
+   * starved forever). Whether others wait ahead of it is the caller's to check.
+   */
+  private admissionKv(seq: EngineSequence): number | undefined {
+    if (this.running.size >= this.profile.maxNumSeqs) return undefined;
+    const kv = Math.min(this.kvTokensOf(seq), this.profile.tokenBudget);
+    return this.usedTokens + kv > this.profile.tokenBudget && this.running.size > 0 ? undefined : kv;
   }
 
   /**
@@ -88,8 +97,7 @@ export class BatchEngine {
    */
   private runThrough(seq: EngineSequence, now: number): void {
     seq.admittedAt = now;
-    let steps = 0;
-    for (const n of seq.outputTokens) if (n > steps) steps = n;
+    const steps = stepsOf(seq);
     for (let step = 0; step < steps; step++) seq.onStep(step);
     seq.onDone();
   }
@@ -118,14 +126,21 @@ export class BatchEngine {
   }
 
   private admit(): void {
-    while (this.waiting.length > 0 && this.running.size < this.profile.maxNumSeqs) {
-      const seq = this.waiting[0] as EngineSequence;
-      const kv = Math.min(this.kvTokensOf(seq), this.profile.tokenBudget);
-      // A sequence larger than the whole budget is admitted alone rather than starved forever.
-      if (this.usedTokens + kv > this.profile.tokenBudget && this.running.size > 0) return;
+    for (;;) {
+      const seq = this.waiting[0];
+      if (seq === undefined) return;
+      const kv = this.admissionKv(seq);
+      if (kv === undefined) return;
       this.waiting.shift();
-      const steps = Math.max(0, ...seq.outputTokens);
-      const r: Running = { seq, steps, step: 0, kvTokens: kv, timer: undefined, nextAt: 0, stalled: false };
+      const r: Running = {
+        seq,
+        steps: stepsOf(seq),
+        step: 0,
+        kvTokens: kv,
+        timer: undefined,
+        nextAt: 0,
+        stalled: false,
+      };
       const admittedAt = monoNow();
       seq.admittedAt = admittedAt;
       this.usedTokens += kv;

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { epochNow, monoNow, monoToEpoch, sendJson, SSE_DONE, sseData } from '@llmops/core';
-import type { EngineSequence } from './batch-engine.js';
+import { stepsOf, type EngineSequence } from './batch-engine.js';
 import type { Fault } from './faults.js';
 import type { GenerationPlan } from './generation-plan.js';
 import type { Timeline } from './ground-truth.js';
@@ -47,7 +47,7 @@ export class GenerationSession implements EngineSequence {
     this.promptTokens = s.plan.promptTokens;
     this.cachedTokens = s.plan.cachedTokens ?? 0;
     this.outputTokens = s.plan.choices.map((c) => c.tokens.length);
-    this.lastStep = Math.max(0, ...this.outputTokens) - 1;
+    this.lastStep = stepsOf(this) - 1;
     this.rolesSent = s.plan.choices.map(() => false);
     this.pending = s.model.instant ? '' : null;
     if (s.fault?.name === 'stall') this.stall = { atStep: s.fault.after, ms: s.fault.ms };
@@ -93,17 +93,12 @@ export class GenerationSession implements EngineSequence {
     const { fault } = this.s;
     if (fault && step === fault.after && this.applyMidStreamFault(fault)) return;
     // A body answer needs only its first and last token times (TTFT and TPOT metrics), not one clock read a step.
-    if (!this.s.stream) {
-      if (step === 0 || step === this.lastStep) {
-        const now = monoNow();
-        if (this.firstTokenMono < 0) this.firstTokenMono = now;
-        this.lastTokenMono = now;
-      }
-      return;
+    if (this.s.stream || step === 0 || step === this.lastStep) {
+      const now = monoNow();
+      if (this.firstTokenMono < 0) this.firstTokenMono = now;
+      this.lastTokenMono = now;
     }
-    const now = monoNow();
-    if (this.firstTokenMono < 0) this.firstTokenMono = now;
-    this.lastTokenMono = now;
+    if (!this.s.stream) return;
     const text = this.stepChunks(step);
     if (this.s.plan.choices[0] && step < this.s.plan.choices[0].tokens.length)
       this.s.timeline.tokenAt.push(epochNow());
