@@ -243,3 +243,61 @@ describe('SseParser ∘ writer properties', () => {
     );
   });
 });
+
+describe('SseParser on arbitrary bytes', () => {
+  // Any bytes, malformed UTF-8 included: framing, lone continuation bytes, truncated and overlong sequences,
+  // surrogate encodings, bytes that are never valid. Chunks ending in ASCII and chunks ending mid-character take
+  // different decoders; the result must not depend on which did the work.
+  const piece = fc.oneof(
+    fc.constantFrom(
+      'data: ',
+      'data:x',
+      'id: 1',
+      ': c',
+      'event: e',
+      '\n',
+      '\r',
+      '\r\n',
+      '\n\n',
+      'é',
+      '😀',
+      '中',
+    ),
+    fc.uint8Array({ minLength: 1, maxLength: 4 }).map((b) => b.map((x) => 0x80 | x)),
+    fc.constantFrom(
+      Uint8Array.of(0xe2, 0x82),
+      Uint8Array.of(0xf0, 0x9f, 0x98),
+      Uint8Array.of(0xc0, 0xaf),
+      Uint8Array.of(0xed, 0xa0, 0x80),
+      Uint8Array.of(0xff),
+      Uint8Array.of(0xef, 0xbb, 0xbf),
+    ),
+  );
+  const bytesOf = (parts: (string | Uint8Array)[]): Uint8Array => {
+    const bufs = parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p)));
+    return new Uint8Array(Buffer.concat(bufs));
+  };
+
+  it('gives the same events whatever the chunking, and the same as the whole text decoded at once', () => {
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 30 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (parts, cuts) => {
+          const bytes = bytesOf(parts);
+          const whole = run([bytes]);
+          expect(run(splitAt(bytes, cuts))).toEqual(whole);
+          expect(run(Array.from(bytes, (b) => Uint8Array.of(b)))).toEqual(whole);
+          // The string path: one decode of everything by a fresh (non-streaming) decoder.
+          const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+          const asText = run([text]);
+          expect({ events: asText.events, comments: asText.comments }).toEqual({
+            events: whole.events,
+            comments: whole.comments,
+          });
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -1,4 +1,5 @@
-import type { ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { SseParser, type SseEvent } from '@llmops/core';
 import type { Dispatcher } from 'undici';
 import fc from 'fast-check';
@@ -292,5 +293,80 @@ describe('JSON answer usage', () => {
     expect(counts(usageOf(inString))).toEqual([null, null, null]);
     const nullUsage = '{"choices":[],"usage":null}';
     expect(counts(usageOf(nullUsage))).toEqual([null, null, null]);
+  });
+});
+
+describe('stream relay on a real socket', () => {
+  /**
+   * Drives the relay the way undici does within one upstream read (start, data, then maybe end, synchronously) on
+   * a real server response, and counts the writes its socket makes: before the end, and in all.
+   */
+  async function writesOf(
+    chunks: readonly string[],
+    endInSameRead: boolean,
+  ): Promise<{ beforeEnd: number; total: number; received: string }> {
+    let writes = 0;
+    let beforeEnd = -1;
+    const server = createServer((req, res) => {
+      const socket = res.socket as Socket & { _writev: Socket['_writev']; _write: Socket['_write'] };
+      const { _writev: writev, _write: write } = socket;
+      socket._writev = function (...args) {
+        writes++;
+        return writev.apply(this, args);
+      };
+      socket._write = function (...args) {
+        writes++;
+        return write.apply(this, args);
+      };
+      req.resume();
+      req.on('end', () => {
+        const h = new RelayHandler(
+          res,
+          'req-1',
+          true,
+          () => {},
+          () => {},
+        );
+        const c = { pause() {}, resume() {} } as unknown as Dispatcher.DispatchController;
+        h.onRequestStart(c);
+        h.onResponseStart(c, 200, { 'content-type': 'text/event-stream' });
+        for (const chunk of chunks) h.onResponseData(c, Buffer.from(chunk));
+        const end = () => {
+          beforeEnd = writes;
+          h.onResponseEnd();
+        };
+        if (endInSameRead) end();
+        else setTimeout(end, 20);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const res = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: '{}' });
+      const received = await res.text();
+      return { beforeEnd, total: writes, received };
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  }
+  const whole = STREAM.replace(`${USAGE_EVENT}\n\n`, '');
+
+  it('sends headers, a whole stream and its end in one write when they come in one read', async () => {
+    const r = await writesOf([STREAM], true);
+    expect(r.received).toBe(whole);
+    expect(r.beforeEnd).toBe(0);
+    expect(r.total).toBe(1);
+  });
+
+  it('does not hold the first events for an end that is not in the same read', async () => {
+    // Mid-stream pieces: headers and the first events leave at once, before anything else happens.
+    const [first] = STREAM.split(/(?<=\n\n)/);
+    const early = await writesOf([first as string], false);
+    expect(early.beforeEnd).toBe(1);
+    expect(early.received).toBe(first);
+    // A piece that ends the stream but whose end is late: it leaves after the read, without waiting for the end.
+    const late = await writesOf([STREAM], false);
+    expect(late.received).toBe(whole);
+    expect(late.beforeEnd).toBe(1);
   });
 });

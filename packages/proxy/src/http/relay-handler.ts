@@ -56,6 +56,12 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
   private dropLeadingLF = false;
   /** The chunk being processed completed the usage-only event the gateway asked for, which the client must not see. */
   private heldUsage = false;
+  /**
+   * The chunk being processed ends with the stream's `[DONE]`: its events wait, corked with the headers, for the
+   * upstream's end, which usually comes in the same read, so that headers, events and the chunked terminator leave
+   * in one write. If the end does not come, the microtask queued with the headers sends them after this read.
+   */
+  private lastPiece = false;
   private chunkTime = 0;
   /** The client socket, corked from the stream's headers until the first write (or the end of that read). */
   private corked: Socket | undefined;
@@ -134,6 +140,7 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
   onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.parser) {
       this.chunkTime = monoNow();
+      this.lastPiece = endsWithDone(chunk);
       if (this.dropLeadingLF) {
         this.dropLeadingLF = false;
         if (chunk[0] === 10) {
@@ -286,8 +293,10 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
 
   private write(data: Buffer | string): void {
     const ok = this.res.write(data);
-    // The first events go out with the headers at once, before anything of them is parsed.
-    this.uncork();
+    // The first events go out with the headers at once, before anything of them is parsed (unless they end the
+    // stream: then the end follows in this read and goes with them). Later writes are Node's own: it corks the
+    // socket until the end of the current read itself.
+    if (!this.lastPiece) this.uncork();
     if (!ok) {
       this.controller?.pause();
       this.res.once('drain', () => this.controller?.resume());
@@ -300,8 +309,10 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
     const rest = this.rawPending === undefined ? undefined : Buffer.concat(this.rawPending);
     this.rawPending = undefined;
     if (rest !== undefined && !isUsageOnlyBlock(Buffer.concat([rest, BLANK_LINE]))) this.write(rest);
-    this.finish(null);
+    const tEnd = monoNow();
+    // The client has its last bytes before the gateway's bookkeeping (usage, metrics, audit) runs.
     this.res.end();
+    this.finish(null, tEnd);
   }
 
   onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
@@ -310,11 +321,11 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
     this.finish(err);
   }
 
-  private finish(err: Error | null): void {
+  private finish(err: Error | null, tEnd = monoNow()): void {
     if (this.done) return;
     this.done = true;
     const r = this.result;
-    r.tEnd = monoNow();
+    r.tEnd = tEnd;
     r.error = err;
     if (this.jsonChunks && err === null) {
       const c = this.jsonChunks;
@@ -341,6 +352,19 @@ function cleanPrefixEnd(text: string, hasCR: boolean): number {
 }
 
 const BLANK_LINE = Buffer.from('\n\n');
+const DONE = Buffer.from('[DONE]');
+
+/** Whether a piece ends with `[DONE]` and its line ends: the last event of an OpenAI stream. */
+function endsWithDone(chunk: Buffer): boolean {
+  let end = chunk.length;
+  // "\r\n\r\n" at most: a blank line after the event's own line end.
+  for (let i = 0; i < 4 && end > 0 && (chunk[end - 1] === 10 || chunk[end - 1] === 13); i++) end--;
+  return (
+    end >= DONE.length &&
+    end < chunk.length &&
+    chunk.compare(DONE, 0, DONE.length, end - DONE.length, end) === 0
+  );
+}
 
 interface LineState {
   atLineStart: boolean;
