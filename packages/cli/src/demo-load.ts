@@ -69,6 +69,8 @@ export async function runDemoLoad(
     flags: {
       adminKey: opts.managementToken,
       model: 'llm-prod',
+      // Each start takes back the two projects the previous start's cleanup left inactive.
+      reuseTenants: true,
       html: resolve(opts.dataDir, 'reports', 'demo-load.html'),
     },
   });

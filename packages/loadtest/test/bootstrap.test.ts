@@ -176,6 +176,58 @@ describe('bootstrap on the llmops gateway', () => {
     await cleanupTenants(target, existing);
   });
 
+  it('with reuseInactive, takes back a project left inactive, with a new upstream key, and only that one', async () => {
+    const lines: string[] = [];
+    const reuse = new LlmopsBootstrapTarget({
+      url: gw.proxy.url,
+      managementToken: MANAGEMENT_TOKEN,
+      upstreamApiKey: UPSTREAM_KEY,
+      timeoutMs: 10_000,
+      reuseInactive: true,
+      reuseFallbackSuffix: 'run-2',
+      log: (l) => lines.push(l),
+    });
+    try {
+      const p = plan({ orgCount: 2, usersPerOrg: 1, keysPerUser: 1 });
+      // The first run points its projects at another upstream key, and cleans up.
+      const stale = new LlmopsBootstrapTarget({
+        url: gw.proxy.url,
+        managementToken: MANAGEMENT_TOKEN,
+        upstreamApiKey: 'sk-an-old-upstream-key-0000',
+        timeoutMs: 10_000,
+      });
+      const first = await bootstrapTenants(stale, p);
+      await cleanupTenants(stale, first);
+      await stale.close();
+      const again = await bootstrapTenants(reuse, p);
+      expect(again.orgs.map((o) => o.id).sort()).toEqual(first.orgs.map((o) => o.id).sort());
+      expect(lines.filter((l) => /reuses inactive project/.test(l))).toHaveLength(2);
+      const projects = (await gw.manage<ProjectWire[]>('GET', '/manage/projects')).body;
+      expect(projects.filter((x) => x.name.startsWith(p.orgPrefix))).toHaveLength(2);
+      // The new keys work (the simulator demands UPSTREAM_KEY: the project took this run's key); the old stay revoked.
+      for (const k of keysOf(again)) expect(await chat(k.key)).toBe(200);
+      for (const k of keysOf(first)) expect(await chat(k.key)).toBe(401);
+      // A name an active project holds (this run is still going): the next run gets its own, suffixed project.
+      lines.length = 0;
+      const third = await bootstrapTenants(reuse, p);
+      expect(third.orgs.map((o) => o.name).sort()).toEqual([
+        `${p.orgPrefix}-1-run-2`,
+        `${p.orgPrefix}-2-run-2`,
+      ]);
+      expect(lines.join('\n')).toMatch(/is active \(another run\?\): organization created as/);
+      for (const k of keysOf(third)) expect(await chat(k.key)).toBe(200);
+      await cleanupTenants(reuse, third);
+      await cleanupTenants(reuse, again);
+      // Without reuse, the same name is still an error (the original's behaviour).
+      const err = (await target
+        .createOrganization({ name: `${p.orgPrefix}-1` })
+        .catch((e: unknown) => e)) as BootstrapError;
+      expect(err.serverCode).toBe('project_name_taken');
+    } finally {
+      await reuse.close();
+    }
+  });
+
   it('reports a wrong management token without repeating it', async () => {
     const wrong = new LlmopsBootstrapTarget({
       url: gw.proxy.url,

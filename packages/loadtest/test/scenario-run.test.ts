@@ -136,6 +136,34 @@ describe('advanced: dry run, correlation id and question templates', () => {
     expect(after.body.pagination.total_count).toBe(before.body.pagination.total_count);
   }, 60_000);
 
+  it('--reuse-tenants takes back the projects the previous run left inactive instead of adding new ones', async () => {
+    interface P {
+      id: string;
+      name: string;
+      is_active: boolean;
+    }
+    const smoke = async () => {
+      const { outcome, err } = await run(
+        compatPath('loadtest-scenarios/smoke-test.yaml'),
+        onGateway({ dryRun: true, reuseTenants: true }),
+      );
+      expect(outcome.exitCode).toBe(0);
+      return err.join('\n');
+    };
+    const named = async () =>
+      (await gw.manage<P[]>('GET', '/manage/projects')).body
+        .filter((p) => p.name.startsWith('smoke-test-org-1'))
+        .map(({ id, name, is_active }) => ({ id, name, is_active }));
+    await smoke();
+    const first = await named();
+    // Named without the run id, and left inactive by the cleanup.
+    expect(first.filter((p) => p.name === 'smoke-test-org-1')).toMatchObject([{ is_active: false }]);
+    const log = await smoke();
+    expect(log).toMatch(/bootstrap: organization "smoke-test-org-1" reuses inactive project /);
+    expect(log).toMatch(/cleanup: deleted 5 keys/);
+    expect(await named()).toEqual(first);
+  }, 60_000);
+
   it('sends advanced.correlationId on every request, and the gateway audits it', async () => {
     const file = withAdvanced('advanced', ['correlationId: smoke-run-42']);
     const { outcome } = await run(file, onGateway());

@@ -24,6 +24,8 @@ export interface BootstrapErrorDetails {
   status?: number;
   /** The server's `Retry-After`, in ms. */
   retryAfterMs?: number;
+  /** The stable `code` of the server's JSON error body, when it sent one (e.g. `project_name_taken`). */
+  serverCode?: string;
   /** What was being created, e.g. `user "lt-user-1-2"`. */
   subject?: string;
   /** For a failed bootstrap: what had been created when it failed (kept only with `keepOnFailure`). */
@@ -38,6 +40,7 @@ export class BootstrapError extends Error {
   readonly code: BootstrapErrorCode;
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly serverCode: string | undefined;
   readonly subject: string | undefined;
   readonly partial: Tenants | undefined;
   readonly cleanup: CleanupReport | undefined;
@@ -47,6 +50,7 @@ export class BootstrapError extends Error {
     this.code = code;
     this.status = details.status;
     this.retryAfterMs = details.retryAfterMs;
+    this.serverCode = details.serverCode;
     this.subject = details.subject;
     this.partial = details.partial;
     this.cleanup = details.cleanup;

@@ -112,10 +112,15 @@ export class BootstrapHttp {
     }
     if (res.statusCode >= 200 && res.statusCode < 300) return { status: res.statusCode, text };
     const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
+    const serverCode = serverCodeOf(text);
     throw new BootstrapError(
       'http_status',
       `${method} ${path}: HTTP ${String(res.statusCode)}: ${this.scrub(serverMessage(text))}`,
-      { status: res.statusCode, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
+      {
+        status: res.statusCode,
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        ...(serverCode === undefined ? {} : { serverCode }),
+      },
     );
   }
 
@@ -152,6 +157,24 @@ export function serverMessage(text: string): string {
   if (out === '') out = text.replace(/\s+/g, ' ').trim();
   if (out === '') return '(no message)';
   return out.length > MAX_SERVER_MESSAGE ? `${out.slice(0, MAX_SERVER_MESSAGE)}…` : out;
+}
+
+/** The `code` of a JSON error body (top level or under `error`), if it is a short identifier. */
+export function serverCodeOf(text: string): string | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof body !== 'object' || body === null) return undefined;
+  const top = body as Record<string, unknown>;
+  const fields =
+    typeof top['error'] === 'object' && top['error'] !== null
+      ? (top['error'] as Record<string, unknown>)
+      : top;
+  const code = fields['code'];
+  return typeof code === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(code) ? code : undefined;
 }
 
 function messageOf(body: Record<string, unknown>): string {

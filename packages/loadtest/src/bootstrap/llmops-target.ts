@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BootstrapError } from './bootstrap-errors.js';
 import { BootstrapHttp } from './bootstrap-http.js';
 import type {
   BootstrapTarget,
@@ -20,6 +21,16 @@ export interface LlmopsBootstrapTargetOptions {
   /** A project's upstream base URL (`upstream_url`); omitted = the gateway's global upstream. */
   upstreamUrl?: string;
   timeoutMs: number;
+  /**
+   * Take back a project of the same name that an earlier run's cleanup left inactive, instead of failing on the
+   * name: reactivated with this run's upstream key and URL (its old tokens stay revoked). A name held by an
+   * active project (a run in progress, or one that never cleaned up) gets `-<reuseFallbackSuffix>` appended.
+   */
+  reuseInactive?: boolean;
+  /** Appended to a name an active project holds, when reusing; the run id, so it stays unique. */
+  reuseFallbackSuffix?: string;
+  /** Where the reuse decisions are said (one line each). */
+  log?: (line: string) => void;
 }
 
 /** The management API's longest token lifetime (`duration_minutes`): one year. */
@@ -28,6 +39,7 @@ const MINUTE_MS = 60_000;
 const USER_ID_PREFIX = 'local-user:';
 
 const ProjectAnswer = z.object({ id: z.string().min(1), name: z.string() });
+const ProjectList = z.array(z.object({ id: z.string().min(1), name: z.string(), is_active: z.boolean() }));
 const TokenAnswer = z.object({ id: z.string().min(1), token: z.string().min(1) });
 
 /**
@@ -68,7 +80,41 @@ export class LlmopsBootstrapTarget implements BootstrapTarget {
   }
 
   async createOrganization(o: NewOrganization): Promise<CreatedObject> {
-    const body: Record<string, string> = { name: o.name, api_key: this.opts.upstreamApiKey };
+    try {
+      return await this.createProject(o.name);
+    } catch (err) {
+      if (
+        !this.opts.reuseInactive ||
+        !(err instanceof BootstrapError) ||
+        err.serverCode !== 'project_name_taken'
+      )
+        throw err;
+      const held = (await this.http.json('GET', '/manage/projects', undefined, ProjectList)).find(
+        (p) => p.name === o.name,
+      );
+      if (held !== undefined && !held.is_active) {
+        // The upstream URL is set either way, so a project that pointed elsewhere last time follows this run.
+        await this.http.json(
+          'PATCH',
+          `/manage/projects/${encodeURIComponent(held.id)}`,
+          { is_active: true, api_key: this.opts.upstreamApiKey, upstream_url: this.opts.upstreamUrl ?? null },
+          ProjectAnswer,
+        );
+        this.opts.log?.(`bootstrap: organization "${o.name}" reuses inactive project ${held.id}`);
+        return { id: held.id, name: o.name };
+      }
+      const suffix = this.opts.reuseFallbackSuffix;
+      if (held === undefined || suffix === undefined) throw err;
+      const name = `${o.name}-${suffix}`;
+      this.opts.log?.(
+        `bootstrap: project "${o.name}" is active (another run?): organization created as "${name}"`,
+      );
+      return this.createProject(name);
+    }
+  }
+
+  private async createProject(name: string): Promise<CreatedObject> {
+    const body: Record<string, string> = { name, api_key: this.opts.upstreamApiKey };
     if (this.opts.upstreamUrl !== undefined) body['upstream_url'] = this.opts.upstreamUrl;
     const p = await this.http.json('POST', '/manage/projects', body, ProjectAnswer);
     return { id: p.id, name: p.name };

@@ -189,6 +189,13 @@ export const loadtestRunConfig = defineConfig({
     description:
       "Delete bootstrapped tenants at the end (default: the scenario's cleanup.onCompletion, else true).",
   }),
+  reuseTenants: opt.boolean({
+    env: 'LOADTEST_REUSE_TENANTS',
+    default: false,
+    description:
+      'llmops: name orgs without the run id and take back the inactive projects an earlier run left under those ' +
+      'names, so repeated runs (a CronJob, npm start) do not pile up projects. Only for runs that never overlap.',
+  }),
   json: opt.string({
     env: 'LOADTEST_JSON',
     description: 'Write the run (metrics + result) as JSON to this file (`-` = stdout).',

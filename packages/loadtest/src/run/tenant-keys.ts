@@ -41,7 +41,13 @@ export interface TenantSetup {
   cleanup(log: (line: string) => void): Promise<void>;
 }
 
-function targetOf(cfg: LoadtestRunConfig, s: LoadTestScenario, kind: 'llmops' | 'ai-aas'): BootstrapTarget {
+function targetOf(
+  cfg: LoadtestRunConfig,
+  s: LoadTestScenario,
+  kind: 'llmops' | 'ai-aas',
+  runId: string,
+  log: (line: string) => void,
+): BootstrapTarget {
   const t = s.spec.targets;
   // llmops serves chat and management on one address, so --url moves both unless --bootstrap-url says otherwise.
   const url = cfg.bootstrapUrl ?? (kind === 'llmops' ? cfg.url : undefined) ?? t.userOrgUrl;
@@ -56,6 +62,7 @@ function targetOf(cfg: LoadtestRunConfig, s: LoadTestScenario, kind: 'llmops' | 
         managementToken: adminKey,
         upstreamApiKey: t.upstreamApiKey ?? 'sk-loadtest-upstream-unset',
         timeoutMs,
+        ...(cfg.reuseTenants ? { reuseInactive: true, reuseFallbackSuffix: runId, log } : {}),
       })
     : new AiAasBootstrapTarget({ url, adminApiKey: adminKey, timeoutMs });
 }
@@ -100,10 +107,12 @@ export async function setUpTenants(
   );
   const even = counts.every((c) => c === counts[0]);
   const mineByOrg = even ? (counts[0] ?? 0) : (org: number): number => counts[org] ?? 0;
-  const target = targetOf(cfg, s, kind);
-  // llmops projects cannot be deleted (only deactivated), so their names carry the run id to stay unique.
+  const target = targetOf(cfg, s, kind, plan.testRunId, log);
+  // llmops projects cannot be deleted (only deactivated), so their names carry the run id to stay unique, unless
+  // the run takes back the projects an earlier run left inactive under the plain names.
   const base = spec.organizations.namePrefix ?? 'loadtest-org';
-  const runPart = kind === 'llmops' || !spec.organizations.namePrefix ? `-${plan.testRunId}` : '';
+  const reuse = kind === 'llmops' && cfg.reuseTenants;
+  const runPart = !reuse && (kind === 'llmops' || !spec.organizations.namePrefix) ? `-${plan.testRunId}` : '';
   const workerPart = plan.shard.count > 1 ? `-w${plan.shard.index}` : '';
   const budget = spec.organizations.budget;
   const tenants: Tenants = await bootstrapTenants(
