@@ -147,20 +147,21 @@ function codeOf(err: Error): string {
  * `code`, as both the llmops management API and OpenAI-style APIs send them), else the body's text, shortened.
  */
 export function serverMessage(text: string): string {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  let out = typeof body === 'object' && body !== null ? messageOf(body as Record<string, unknown>) : '';
+  const fields = errorFieldsOf(text);
+  let out = fields === undefined ? '' : messageOf(fields);
   if (out === '') out = text.replace(/\s+/g, ' ').trim();
   if (out === '') return '(no message)';
   return out.length > MAX_SERVER_MESSAGE ? `${out.slice(0, MAX_SERVER_MESSAGE)}…` : out;
 }
 
-/** The `code` of a JSON error body (top level or under `error`), if it is a short identifier. */
+/** The `code` of a JSON error body, if it is a short identifier (e.g. `project_name_taken`). */
 export function serverCodeOf(text: string): string | undefined {
+  const code = errorFieldsOf(text)?.['code'];
+  return typeof code === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(code) ? code : undefined;
+}
+
+/** The fields of a JSON error body: the object itself, or its `error` object (OpenAI's nesting). */
+function errorFieldsOf(text: string): Record<string, unknown> | undefined {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -169,17 +170,11 @@ export function serverCodeOf(text: string): string | undefined {
   }
   if (typeof body !== 'object' || body === null) return undefined;
   const top = body as Record<string, unknown>;
-  const fields =
-    typeof top['error'] === 'object' && top['error'] !== null
-      ? (top['error'] as Record<string, unknown>)
-      : top;
-  const code = fields['code'];
-  return typeof code === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(code) ? code : undefined;
+  const nested = top['error'];
+  return typeof nested === 'object' && nested !== null ? (nested as Record<string, unknown>) : top;
 }
 
-function messageOf(body: Record<string, unknown>): string {
-  const nested = typeof body['error'] === 'object' && body['error'] !== null;
-  const fields = nested ? (body['error'] as Record<string, unknown>) : body;
+function messageOf(fields: Record<string, unknown>): string {
   const text = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
   const parts: string[] = [];
   for (const f of ['error', 'message', 'description']) {
