@@ -1,1 +1,2 @@
 export * from './raw-http.js';
+export * from './turn-end.js';

@@ -51,23 +51,32 @@ function relay(
   chunks: readonly Uint8Array[],
   strip: boolean,
   contentType = 'text/event-stream',
-): { out: string; parts: string[]; result: RelayResult; firstTokenSeenAtWrite: Array<number | null> } {
-  const firstTokenSeenAtWrite: Array<number | null> = [];
-  const { res, text, parts } = sink(() => firstTokenSeenAtWrite.push(h.result.tFirstToken));
+): { out: string; parts: string[]; result: RelayResult } {
+  const { res, text, parts } = sink();
   let result: RelayResult | undefined;
+  // Each upstream read in a turn of its own: what the turn relayed is sent at its end.
+  const turnEnd: Array<() => void> = [];
+  const endTurn = () => {
+    for (const fn of turnEnd.splice(0)) fn();
+  };
   const h: RelayHandler = new RelayHandler(
     res,
     'req-1',
     strip,
     () => {},
     (r) => (result = r),
+    (fn) => turnEnd.push(fn),
   );
   const c = {} as Dispatcher.DispatchController;
   h.onRequestStart(c);
   h.onResponseStart(c, 200, { 'content-type': contentType });
-  for (const chunk of chunks) h.onResponseData(c, Buffer.from(chunk));
+  for (const chunk of chunks) {
+    h.onResponseData(c, Buffer.from(chunk));
+    endTurn();
+  }
   h.onResponseEnd();
-  return { out: text(), parts: parts(), result: result as RelayResult, firstTokenSeenAtWrite };
+  endTurn();
+  return { out: text(), parts: parts(), result: result as RelayResult };
 }
 
 const events = (text: string): SseEvent[] => {
@@ -179,12 +188,11 @@ describe('stream relay', () => {
     expect(out).toBe(STREAM.replace(`${USAGE_EVENT}\n\n`, ''));
   });
 
-  it('sends the events before the usage event on before parsing them when a chunk holds the whole stream', () => {
-    const { out, parts, firstTokenSeenAtWrite, result } = relay([bytes], true);
+  it('relays the events before the usage event as one untouched piece when a chunk holds the whole stream', () => {
+    const { out, parts, result } = relay([bytes], true);
     expect(out).toBe(STREAM.replace(`${USAGE_EVENT}\n\n`, ''));
-    // The first write is every event up to the usage one, byte for byte, and leaves before the first token is read.
+    // The first piece written is every event up to the usage one, byte for byte.
     expect(parts[0]).toBe(STREAM.slice(0, STREAM.indexOf(USAGE_EVENT)));
-    expect(firstTokenSeenAtWrite[0]).toBeNull();
     expect(result.tFirstToken).not.toBeNull();
     expect(result).toMatchObject({ promptTokens: 7, completionTokens: 2 });
   });
@@ -299,13 +307,15 @@ describe('JSON answer usage', () => {
 describe('stream relay on a real socket', () => {
   /**
    * Drives the relay the way undici does within one upstream read (start, data, then maybe end, synchronously) on
-   * a real server response, and counts the writes its socket makes: before the end, and in all.
+   * a real server response, and counts the writes its socket makes: by the end of that read (its microtasks
+   * included, before the loop's turn ends), before the upstream end, and in all.
    */
   async function writesOf(
     chunks: readonly string[],
     endInSameRead: boolean,
-  ): Promise<{ beforeEnd: number; total: number; received: string }> {
+  ): Promise<{ afterRead: number; beforeEnd: number; total: number; received: string }> {
     let writes = 0;
+    let afterRead = -1;
     let beforeEnd = -1;
     const server = createServer((req, res) => {
       const socket = res.socket as Socket & { _writev: Socket['_writev']; _write: Socket['_write'] };
@@ -331,6 +341,8 @@ describe('stream relay on a real socket', () => {
         h.onRequestStart(c);
         h.onResponseStart(c, 200, { 'content-type': 'text/event-stream' });
         for (const chunk of chunks) h.onResponseData(c, Buffer.from(chunk));
+        // After the relay's own microtask (queued with the headers), before the turn's end.
+        queueMicrotask(() => queueMicrotask(() => (afterRead = writes)));
         const end = () => {
           beforeEnd = writes;
           h.onResponseEnd();
@@ -344,17 +356,19 @@ describe('stream relay on a real socket', () => {
       const { port } = server.address() as AddressInfo;
       const res = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: '{}' });
       const received = await res.text();
-      return { beforeEnd, total: writes, received };
+      return { afterRead, beforeEnd, total: writes, received };
     } finally {
       await new Promise((r) => server.close(r));
     }
   }
   const whole = STREAM.replace(`${USAGE_EVENT}\n\n`, '');
 
-  it('sends headers, a whole stream and its end in one write when they come in one read', async () => {
+  it('sends headers, a whole stream and its end in one write at the end of the turn when they come in one read', async () => {
     const r = await writesOf([STREAM], true);
     expect(r.received).toBe(whole);
     expect(r.beforeEnd).toBe(0);
+    // Held for the turn's end, with the answers other relays finish in it.
+    expect(r.afterRead).toBe(0);
     expect(r.total).toBe(1);
   });
 
@@ -362,6 +376,8 @@ describe('stream relay on a real socket', () => {
     // Mid-stream pieces: headers and the first events leave at once, before anything else happens.
     const [first] = STREAM.split(/(?<=\n\n)/);
     const early = await writesOf([first as string], false);
+    // Within the read: a piece in the middle of a stream does not wait for the turn's end.
+    expect(early.afterRead).toBe(1);
     expect(early.beforeEnd).toBe(1);
     expect(early.received).toBe(first);
     // A piece that ends the stream but whose end is late: it leaves after the read, without waiting for the end.

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { monoNow, SseParser, StreamObserver, usageCounts, type SseEvent } from '@llmops/core';
+import { atTurnEnd, monoNow, SseParser, StreamObserver, usageCounts, type SseEvent } from '@llmops/core';
 import type { Dispatcher } from 'undici';
 import { HOP_BY_HOP } from './upstream-headers.js';
 
@@ -30,8 +30,9 @@ export interface RelayResult {
 }
 
 /**
- * Relays an upstream response to the client as it arrives: status and headers at once, SSE events one by one
- * (nothing is held back), JSON bytes untouched. Along the way it reads what the audit and metrics need — first
+ * Relays an upstream response to the client as it arrives: a stream's headers at once and its SSE events one by
+ * one, nothing held back but the stream's last piece (the one ending with `[DONE]`), which leaves at the end of the
+ * loop's turn it arrived in; any other answer's bytes untouched, also at the end of their turn. Along the way it reads what the audit and metrics need — first
  * token time and `usage` — and, when the gateway itself asked for `include_usage`, drops that extra final chunk
  * so the client gets exactly what it asked for.
  */
@@ -56,15 +57,22 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
   private dropLeadingLF = false;
   /** The chunk being processed completed the usage-only event the gateway asked for, which the client must not see. */
   private heldUsage = false;
-  /**
-   * The chunk being processed ends with the stream's `[DONE]`: its events wait, corked with the headers, for the
-   * upstream's end, which usually comes in the same read, so that headers, events and the chunked terminator leave
-   * in one write. If the end does not come, the microtask queued with the headers sends them after this read.
-   */
-  private lastPiece = false;
   private chunkTime = 0;
+  /**
+   * The answer's end is in sight: a non-stream answer, or a stream whose piece ending with `[DONE]` has arrived.
+   * From then on what the client is sent waits for the end of the loop's turn (atTurnEnd), and leaves in one
+   * write with the upstream's end if it came in the same turn, one after the other with the answers that other
+   * relays finished in that turn: a client's process is woken once for such a burst rather than once for each.
+   * Pieces in the middle of a stream leave at once: holding each of them for a turn costs a loop turn a token.
+   */
+  private final = false;
+  private held: Buffer[] | undefined;
+  /** Monotonic: when upstream ended an answer whose end waits with its last bytes. */
+  private heldEnd: number | null = null;
+  private flushQueued = false;
   /** The client socket, corked from the stream's headers until the first write (or the end of that read). */
   private corked: Socket | undefined;
+  private paused = false;
   readonly result: RelayResult = {
     status: 0,
     tWritten: null,
@@ -87,6 +95,8 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
     /** Answers a failure that happened before any byte was relayed (in the OpenAI envelope). */
     private readonly failEarly: (err: Error) => void,
     private readonly onFinish: (r: RelayResult) => void,
+    /** Runs the sending of what a turn relayed at the turn's end; a test passes its own to play turns out. */
+    private readonly defer: (fn: () => void) => void = atTurnEnd,
   ) {
     res.once('close', () => {
       if (!this.done) {
@@ -124,23 +134,28 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
     }
     out['x-request-id'] = this.requestId;
     this.res.writeHead(status, out);
-    if (r.streamed) {
-      // Headers leave now (a stream's client sees them before the first token), but together with whatever
-      // events came in the same upstream read: the socket stays corked until this read has been relayed.
-      const socket = this.res.socket;
-      if (socket) {
-        socket.cork();
-        this.corked = socket;
-        queueMicrotask(() => this.uncork());
-      }
-      this.res.flushHeaders();
+    if (!r.streamed) {
+      this.final = true;
+      return;
     }
+    // Headers leave now (a stream's client sees them before the first token), but together with whatever events
+    // came in the same upstream read: the socket stays corked until this read has been relayed, or, if the read
+    // holds the stream's last piece, until the end of the turn.
+    const socket = this.res.socket;
+    if (socket) {
+      socket.cork();
+      this.corked = socket;
+      queueMicrotask(() => {
+        if (!this.final) this.uncork();
+      });
+    }
+    this.res.flushHeaders();
   }
 
   onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.parser) {
       this.chunkTime = monoNow();
-      this.lastPiece = endsWithDone(chunk);
+      if (!this.final && endsWithDone(chunk)) this.final = true;
       if (this.dropLeadingLF) {
         this.dropLeadingLF = false;
         if (chunk[0] === 10) {
@@ -151,8 +166,8 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
         }
       }
       // Whole events before the first usage object in the chunk can be neither the usage-only event nor hold the
-      // usage: they leave untouched before anything is parsed, so parsing never delays a token. Once the first
-      // token has been seen nothing in them is needed, and they are not parsed at all.
+      // usage: they are relayed untouched, without the checked path's scan. Until the first token they are parsed
+      // one event at a time only until it shows; after it nothing in them is needed, and they are not parsed.
       const text =
         this.rawPending === undefined && this.parser.atEventBoundary ? chunk.toString('latin1') : undefined;
       // V8's lastIndexOf walks back to the start when nothing matches: CRLF is only looked for where there is a CR.
@@ -181,6 +196,27 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
     }
     this.write(chunk);
   }
+
+  private queueFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    this.defer(this.flushHeld);
+  }
+
+  /** Sends what waited for the turn's end; after the answer's end, the gateway's bookkeeping runs. */
+  private readonly flushHeld = (): void => {
+    this.flushQueued = false;
+    if (this.done) return; // failed meanwhile: the client's response was destroyed
+    const held = this.held;
+    this.held = undefined;
+    // Node corks the socket for the rest of this tick: these writes (and the end) leave as one.
+    if (held !== undefined) for (const b of held) this.send(b);
+    if (this.heldEnd !== null) {
+      // The client has its last bytes before the gateway's bookkeeping (usage, metrics, audit) runs.
+      this.res.end();
+      this.finish(null, this.heldEnd);
+    } else this.uncork();
+  };
 
   /**
    * Parses whole events of `head` one at a time until one bears the first token; the rest are whole events
@@ -291,15 +327,28 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
     }
   }
 
-  private write(data: Buffer | string): void {
-    const ok = this.res.write(data);
-    // The first events go out with the headers at once, before anything of them is parsed (unless they end the
-    // stream: then the end follows in this read and goes with them). Later writes are Node's own: it corks the
-    // socket until the end of the current read itself.
-    if (!this.lastPiece) this.uncork();
-    if (!ok) {
+  /** Relays bytes: at once in the middle of a stream, at the end of the turn once the answer's end is in sight. */
+  private write(data: Buffer): void {
+    if (this.final) {
+      (this.held ??= []).push(data);
+      this.queueFlush();
+      return;
+    }
+    this.send(data);
+    // The first events go out with the headers at once. Later writes are Node's own: it corks the socket until
+    // the end of the current read itself.
+    this.uncork();
+  }
+
+  private send(data: Buffer): void {
+    if (!this.res.write(data) && !this.paused) {
+      // The client reads slower than upstream sends: upstream waits (TCP backpressure) until it has caught up.
+      this.paused = true;
       this.controller?.pause();
-      this.res.once('drain', () => this.controller?.resume());
+      this.res.once('drain', () => {
+        this.paused = false;
+        this.controller?.resume();
+      });
     }
   }
 
@@ -310,7 +359,12 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
     this.rawPending = undefined;
     if (rest !== undefined && !isUsageOnlyBlock(Buffer.concat([rest, BLANK_LINE]))) this.write(rest);
     const tEnd = monoNow();
-    // The client has its last bytes before the gateway's bookkeeping (usage, metrics, audit) runs.
+    if (this.final) {
+      this.heldEnd = tEnd;
+      this.queueFlush();
+      return;
+    }
+    // A stream that ended without `[DONE]`. The client has its last bytes before the gateway's bookkeeping.
     this.res.end();
     this.finish(null, tEnd);
   }

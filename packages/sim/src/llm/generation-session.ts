@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { epochNow, monoNow, monoToEpoch, sendJson, SSE_DONE, sseData } from '@llmops/core';
+import { atTurnEnd, epochNow, monoNow, monoToEpoch, sendJson, SSE_DONE, sseData } from '@llmops/core';
 import { stepsOf, type EngineSequence } from './batch-engine.js';
 import type { Fault } from './faults.js';
 import type { GenerationPlan } from './generation-plan.js';
@@ -19,6 +19,13 @@ export interface SessionInit {
   timeline: Timeline;
   receivedMono: number;
 }
+
+/**
+ * Zero-delay answers up to this size wait for the end of the loop's turn. Measured at 50 connections: a 16-token
+ * JSON answer (~0.6 KB) costs ~40% less CPU held to the turn's end, a 64-token stream (~15 KB) the same either
+ * way, a 1,000-token stream (~200 KB) nearly twice as much.
+ */
+const TURN_END_MAX_CHARS = 16 * 1024;
 
 const STREAM_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
 
@@ -153,11 +160,10 @@ export class GenerationSession implements EngineSequence {
     if (this.finished) return;
     this.finished = true;
     const { res, plan, format, stream, fault } = this.s;
+    let out: string;
     if (!stream) {
       const full = format.fullBody(plan);
-      const body = fault?.name === 'malformed' ? full.slice(0, Math.max(1, full.length >> 1)) : full;
-      // With a length (not chunked), headers and body leave in one write.
-      sendJson(res, 200, body, { 'x-request-id': this.s.timeline.id });
+      out = fault?.name === 'malformed' ? full.slice(0, Math.max(1, full.length >> 1)) : full;
     } else {
       let tail = '';
       for (let i = 0; i < plan.choices.length; i++) {
@@ -167,8 +173,25 @@ export class GenerationSession implements EngineSequence {
         tail += sseData(format.finishChunk(i, c.finishReason));
       }
       if (format.includeUsage) tail += sseData(format.usageChunk(usageOf(plan)));
-      res.end(this.takePending() + tail + SSE_DONE);
+      out = this.takePending() + tail + SSE_DONE;
     }
+    // A small zero-delay answer is produced while its request is read. It leaves at the end of the loop's turn,
+    // one write after the other with the answers produced in the same turn, which spares the clients' processes
+    // most of their wake-ups (atTurnEnd), and is recorded as it leaves. A large one leaves at once: its write
+    // costs far more than a wake-up, and a turn's worth of them held back only piles up in the socket buffers.
+    if (this.pending !== null && out.length <= TURN_END_MAX_CHARS) atTurnEnd(() => this.answer(res, out));
+    else this.answer(res, out);
+  }
+
+  private answer(res: ServerResponse, out: string): void {
+    if (res.destroyed) {
+      this.s.timeline.status = 499;
+      this.record();
+      return;
+    }
+    // With a length (not chunked), headers and body leave in one write.
+    if (!this.s.stream) sendJson(res, 200, out, { 'x-request-id': this.s.timeline.id });
+    else res.end(out);
     this.s.timeline.status = 200;
     this.record();
   }
