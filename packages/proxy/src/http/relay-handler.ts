@@ -32,9 +32,9 @@ export interface RelayResult {
 /**
  * Relays an upstream response to the client as it arrives: a stream's headers at once and its SSE events one by
  * one, nothing held back but the stream's last piece (the one ending with `[DONE]`), which leaves at the end of the
- * loop's turn it arrived in; any other answer's bytes untouched, also at the end of their turn. Along the way it reads what the audit and metrics need — first
- * token time and `usage` — and, when the gateway itself asked for `include_usage`, drops that extra final chunk
- * so the client gets exactly what it asked for.
+ * loop's turn it arrived in; any other answer's bytes untouched, also at the end of their turn. Along the way it
+ * reads what the audit and metrics need — first token time and `usage` — and, when the gateway itself asked for
+ * `include_usage`, drops that extra final chunk so the client gets exactly what it asked for.
  */
 export class RelayHandler implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
