@@ -159,7 +159,7 @@ export class GenerationSession implements EngineSequence {
   onDone(): void {
     if (this.finished) return;
     this.finished = true;
-    const { res, plan, format, stream, fault } = this.s;
+    const { plan, format, stream, fault } = this.s;
     let out: string;
     if (!stream) {
       const full = format.fullBody(plan);
@@ -179,11 +179,12 @@ export class GenerationSession implements EngineSequence {
     // one write after the other with the answers produced in the same turn, which spares the clients' processes
     // most of their wake-ups (atTurnEnd), and is recorded as it leaves. A large one leaves at once: its write
     // costs far more than a wake-up, and a turn's worth of them held back only piles up in the socket buffers.
-    if (this.pending !== null && out.length <= TURN_END_MAX_CHARS) atTurnEnd(() => this.answer(res, out));
-    else this.answer(res, out);
+    if (this.pending !== null && out.length <= TURN_END_MAX_CHARS) atTurnEnd(() => this.answer(out));
+    else this.answer(out);
   }
 
-  private answer(res: ServerResponse, out: string): void {
+  private answer(out: string): void {
+    const { res } = this.s;
     if (res.destroyed) {
       this.s.timeline.status = 499;
       this.record();
