@@ -108,3 +108,38 @@ export function sendError(res: ServerResponse, err: unknown): number {
   sendJson(res, e.status, JSON.stringify(e.body), e.headers);
   return e.status;
 }
+
+/** node:http's own state of a response that `writeChunk` checks (fields node has had since v0.x, not typed). */
+interface OutgoingState {
+  _headerSent?: boolean;
+  chunkedEncoding?: boolean;
+  outputData?: unknown[];
+}
+
+/**
+ * Writes one piece of a chunked response body as a single socket write: the chunk-size line, the text and the
+ * CRLF in one string. `res.write` frames the same piece as four writes (size, CRLF, data, CRLF) that wait behind
+ * a cork for the next tick and leave as one writev, allocating a queue entry for each on the way. The fast path
+ * runs only where it sends exactly the bytes `res.write` would: headers already on this socket, chunked encoding,
+ * nothing of node:http's still queued, the response not ended and the socket its own (a response waiting behind
+ * a pipelined one is not). Everything else goes through `res.write`. `latin1` text is one char per byte (a Buffer
+ * read as latin1), so its length is its byte count. Returns what the write returned: false asks the caller to
+ * wait for the socket's 'drain' (the fast path bypasses the response's own).
+ */
+export function writeChunk(res: ServerResponse, text: string, encoding: 'utf8' | 'latin1' = 'utf8'): boolean {
+  if (text.length === 0) return true;
+  const socket = res.socket;
+  const st = res as unknown as OutgoingState;
+  if (
+    socket === null ||
+    st._headerSent !== true ||
+    st.chunkedEncoding !== true ||
+    (st.outputData !== undefined && st.outputData.length > 0) ||
+    res.writableEnded ||
+    (socket as unknown as { _httpMessage?: unknown })._httpMessage !== res ||
+    !socket.writable
+  )
+    return res.write(text, encoding);
+  const bytes = encoding === 'latin1' ? text.length : Buffer.byteLength(text, 'utf8');
+  return socket.write(`${bytes.toString(16)}\r\n${text}\r\n`, encoding);
+}

@@ -1,5 +1,5 @@
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { SseParser, type SseEvent } from '@llmops/core';
 import type { Dispatcher } from 'undici';
 import fc from 'fast-check';
@@ -17,9 +17,9 @@ function sink(onWrite: () => void = () => {}) {
       return res;
     },
     flushHeaders() {},
-    write(d: Buffer | string) {
+    write(d: Buffer | string, encoding?: BufferEncoding) {
       onWrite();
-      parts.push(Buffer.from(d));
+      parts.push(typeof d === 'string' ? Buffer.from(d, encoding ?? 'utf8') : Buffer.from(d));
       return true;
     },
     end() {
@@ -384,5 +384,66 @@ describe('stream relay on a real socket', () => {
     const late = await writesOf([STREAM], false);
     expect(late.received).toBe(whole);
     expect(late.beforeEnd).toBe(1);
+  });
+
+  it('pauses upstream while the client does not read and resumes it when the socket drains, leaving no listener', async () => {
+    const calls: string[] = [];
+    let drainListeners = -1;
+    let baseline = -1;
+    let client: Socket | undefined;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const socket = res.socket as Socket;
+        baseline = socket.listenerCount('drain');
+        const h = new RelayHandler(
+          res,
+          'req-1',
+          false,
+          () => {},
+          () => {
+            // After the answer's end: nothing of this relay may stay on the (keep-alive) socket.
+            drainListeners = socket.listenerCount('drain');
+          },
+        );
+        const c = {
+          pause: () => {
+            calls.push('pause');
+            // The client starts reading only once upstream has been paused.
+            client?.resume();
+          },
+          resume: () => {
+            calls.push('resume');
+            for (let i = 0; i < 3; i++) h.onResponseData(c, Buffer.from(`data: {"n":${i}}\n\n`));
+            h.onResponseData(c, Buffer.from('data: [DONE]\n\n'));
+            h.onResponseEnd();
+          },
+        } as unknown as Dispatcher.DispatchController;
+        h.onRequestStart(c);
+        h.onResponseStart(c, 200, { 'content-type': 'text/event-stream' });
+        const piece = Buffer.from(`data: "${'x'.repeat(32 * 1024)}"\n\n`);
+        for (let i = 0; i < 400 && calls.length === 0; i++) h.onResponseData(c, piece);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const body = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        client = connect(port, '127.0.0.1', () =>
+          client!.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+        );
+        client.pause();
+        client.setEncoding('latin1');
+        client.on('data', (d: string) => (text += d));
+        client.on('error', reject);
+        client.on('close', () => resolve(text));
+      });
+      expect(calls).toEqual(['pause', 'resume']);
+      expect(body.endsWith('data: [DONE]\n\n\r\n0\r\n\r\n')).toBe(true);
+      expect(drainListeners).toBe(baseline);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });

