@@ -80,9 +80,8 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
   private flushQueued = false;
   /** The client socket, corked from the stream's headers until the first write (or the end of that read). */
   private corked: Socket | undefined;
-  private paused = false;
-  /** Set while paused: resumes upstream on the client's 'drain' (the response's, or its socket's). */
-  private unpause: (() => void) | undefined;
+  /** Set while upstream is paused: takes the relay's 'drain' listeners off the response and its socket. */
+  private stopWaitingForDrain: (() => void) | undefined;
   readonly result: RelayResult = {
     status: 0,
     tWritten: null,
@@ -362,28 +361,22 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
 
   /** The client reads slower than upstream sends: upstream waits (TCP backpressure) until it has caught up. */
   private pauseUntilDrain(): void {
-    if (this.paused) return;
-    this.paused = true;
+    if (this.stopWaitingForDrain) return;
     this.controller?.pause();
-    // `writeChunk` wrote to the socket itself, so the response may not emit 'drain': whichever comes first.
+    // `writeChunk` wrote to the socket itself, so the response may not emit 'drain': whichever comes first. The
+    // socket outlives the response (keep-alive): the listener comes off the socket it was put on.
     const socket = this.res.socket;
     const resume = (): void => {
-      this.stopWaitingForDrain();
+      this.stopWaitingForDrain?.();
       this.controller?.resume();
     };
-    this.unpause = resume;
+    this.stopWaitingForDrain = () => {
+      this.stopWaitingForDrain = undefined;
+      this.res.off('drain', resume);
+      socket?.off('drain', resume);
+    };
     this.res.on('drain', resume);
     socket?.on('drain', resume);
-  }
-
-  private stopWaitingForDrain(): void {
-    const resume = this.unpause;
-    if (resume === undefined) return;
-    this.unpause = undefined;
-    this.paused = false;
-    this.res.off('drain', resume);
-    // The socket outlives the response (keep-alive): no listener of this relay may stay on it.
-    this.res.socket?.off('drain', resume);
   }
 
   onResponseEnd(): void {
@@ -412,7 +405,7 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
   private finish(err: Error | null, tEnd = monoNow()): void {
     if (this.done) return;
     this.done = true;
-    this.stopWaitingForDrain();
+    this.stopWaitingForDrain?.();
     const r = this.result;
     r.tEnd = tEnd;
     r.error = err;
