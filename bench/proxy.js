@@ -2,14 +2,17 @@
 // undici pipe with no features (the floor of any relay), and Portkey's gateway (@portkey-ai/gateway) routed to the
 // same simulator. Fixed parameters; target order alternates across rounds;
 // medians of the rounds are printed with their ratios, then a sequential 1-connection latency probe per target.
+// A last section paces the tokens as a real model does (a token every 20 ms) and measures what the zero-delay
+// sections cannot: each relay's CPU per relayed chunk, and the TTFT and inter-token gaps its clients see.
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, request } from 'undici';
+import { UpstreamClient } from '@llmops/core';
 import {
   alternatingRounds,
   clientPortsOf,
@@ -29,6 +32,29 @@ const PROBE = Number(process.env.BENCH_PROBE_REQUESTS ?? 500);
 const PROBE_WARMUP = 100;
 const STREAM_TOKENS = 64;
 const UPSTREAM_KEY = 'sk-bench-upstream-key-0000';
+/** Timed streams: a model paced like a real one, many streams at once, started 1 ms apart. */
+const TIMED = {
+  model: 'sim-timed',
+  streams: Number(process.env.BENCH_TIMED_STREAMS ?? 100),
+  tokens: 50,
+  firstTokenMs: 20,
+  tokenMs: 20,
+  staggerMs: 1,
+};
+/**
+ * The simulator's models: `sim-small` with every delay zero (what `--zero-delay` makes of it) for the throughput
+ * sections, and `sim-timed` for the timed streams, one process serving both so every target reaches both models
+ * through the same upstream.
+ */
+const MODELS_YAML = `models:
+  - { id: sim-small, ttftBaseMs: 0, prefillMsPerToken: 0, decodeBaseMs: 0, decodeMsPerSeq: 0 }
+  - id: ${TIMED.model}
+    ttftBaseMs: ${TIMED.firstTokenMs}
+    prefillMsPerToken: 0
+    decodeBaseMs: ${TIMED.tokenMs}
+    decodeMsPerSeq: 0
+    maxNumSeqs: 4096
+`;
 const CLI = new URL('../packages/cli/dist/bin.js', import.meta.url).pathname;
 const BARE_PIPE = new URL('./support/bare-pipe.js', import.meta.url).pathname;
 const PORTKEY_PRELOAD = new URL('./support/portkey-listen.cjs', import.meta.url).pathname;
@@ -50,6 +76,7 @@ for (const [k, v] of [
   ['BENCH_SECONDS', SECONDS],
   ['BENCH_ROUNDS', ROUNDS],
   ['BENCH_PROBE_REQUESTS', PROBE],
+  ['BENCH_TIMED_STREAMS', TIMED.streams],
 ])
   if (!Number.isInteger(v) || v < 1) throw new Error(`${k} must be a positive integer, got ${v}`);
 
@@ -269,6 +296,88 @@ async function probe(s, targets) {
   return out;
 }
 
+const TIMED_BODY = {
+  model: TIMED.model,
+  stream: true,
+  max_tokens: TIMED.tokens,
+  ignore_eos: true,
+  messages: [{ role: 'user', content: "Stream an answer at a model's pace." }],
+};
+
+/**
+ * One round of timed streams through `t`: TIMED.streams requests started TIMED.staggerMs apart, each measured by
+ * the core client (TTFT and every inter-token gap, stamped as the bytes arrive). CPU is per relayed chunk.
+ */
+async function timedRound(t, sim, client) {
+  const cpu0 = cpuSeconds(t.pid);
+  const up0 = cpuSeconds(sim.child.pid);
+  const ms = await Promise.all(
+    Array.from({ length: TIMED.streams }, (_, i) =>
+      sleep(i * TIMED.staggerMs).then(() =>
+        client.measure(
+          { baseUrl: t.url, path: PATH, body: TIMED_BODY, headers: t.headers },
+          { collectContent: false },
+        ),
+      ),
+    ),
+  );
+  const cpu = cpuSeconds(t.pid) - cpu0;
+  const up = cpuSeconds(sim.child.pid) - up0;
+  const bad = ms.filter((m) => m.errorClass !== null || m.tokenChunks !== TIMED.tokens);
+  if (bad.length > 0)
+    throw new Error(
+      `${t.label}, timed streams: ${bad.length} of ${ms.length} failed or short (first: ${bad[0].errorClass ?? 'ok'} ` +
+        `${bad[0].errorMessage ?? ''}, ${bad[0].tokenChunks} of ${TIMED.tokens} token chunks)`,
+    );
+  const chunks = TIMED.streams * TIMED.tokens;
+  const ttft = ms.map((m) => m.ttft);
+  const gaps = ms.flatMap((m) => m.interTokenGaps);
+  return {
+    cpuPerChunkUs: (cpu / chunks) * 1e6,
+    upstreamCpuPerChunkUs: (up / chunks) * 1e6,
+    ttftP50: quantile(ttft, 0.5),
+    ttftP99: quantile(ttft, 0.99),
+    gapP50: quantile(gaps, 0.5),
+    gapP99: quantile(gaps, 0.99),
+    rss: rssBytes(t.pid),
+  };
+}
+
+/**
+ * A warm-up round per target, then ROUNDS rounds in alternating order. Every figure is the median of the rounds'
+ * own: with three busy processes on two cores, one round of a relay can see its TTFT p50 10 ms above the next.
+ */
+async function measureTimed(targets, sim) {
+  const client = new UpstreamClient({ connections: TIMED.streams });
+  try {
+    for (const t of targets) await timedRound(t, sim, client);
+    const runs = await alternatingRounds(
+      ROUNDS,
+      Object.fromEntries(targets.map((t) => [t.name, () => timedRound(t, sim, client)])),
+    );
+    return Object.fromEntries(
+      targets.map((t) => {
+        const r = runs[t.name];
+        const m = (k) => median(r.map((x) => x[k]));
+        return [
+          t.name,
+          {
+            cpu: m('cpuPerChunkUs'),
+            upstreamCpu: m('upstreamCpuPerChunkUs'),
+            ttftP50: m('ttftP50'),
+            ttftP99: m('ttftP99'),
+            gapP50: m('gapP50'),
+            gapP99: m('gapP99'),
+            rss: r.at(-1).rss,
+          },
+        ];
+      }),
+    );
+  } finally {
+    await client.close();
+  }
+}
+
 async function measureScenario(s, targets, sim, simPort) {
   const per = Object.fromEntries(targets.map((t) => [t.name, { rssBefore: rssBytes(t.pid) }]));
   const runs = await alternatingRounds(
@@ -291,13 +400,16 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'llmops-bench-proxy-'));
   const servers = [];
   try {
+    const modelsFile = join(dir, 'models.yaml');
+    writeFileSync(modelsFile, MODELS_YAML);
     const sim = await startServer([
       CLI,
       'sim',
       'llm',
       '--port',
       '0',
-      '--zero-delay',
+      '--models-file',
+      modelsFile,
       '--timeline-capacity',
       '0',
     ]);
@@ -310,7 +422,8 @@ async function main() {
     await sleep(1000); // let start-up garbage be collected before the idle RSS is read
     const results = {};
     for (const s of SCENARIOS) results[s.key] = await measureScenario(s, targets, sim, simPort);
-    report(results, targets, (await clientPortsOf(simPort)) !== null);
+    const timed = await measureTimed(targets, sim);
+    report(results, timed, targets, (await clientPortsOf(simPort)) !== null);
   } finally {
     for (const srv of servers.reverse()) await srv.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -334,7 +447,7 @@ function summarize(r) {
   };
 }
 
-function report(results, targets, haveSs) {
+function report(results, timed, targets, haveSs) {
   const byName = Object.fromEntries(targets.map((t) => [t.name, t]));
   console.log(
     `\nbench:proxy — zero-delay simulator upstream; throughput: ${CONNECTIONS} connections, ${SECONDS}s × ${ROUNDS} ` +
@@ -387,6 +500,7 @@ function report(results, targets, haveSs) {
     console.log('');
   }
   if (!haveSs) console.log('(`ss` not available: upstream connection counts not measured)\n');
+  reportTimed(timed, targets);
 
   console.log('### llmops targets\n');
   if (!byName.llmops) {
@@ -454,3 +568,42 @@ function report(results, targets, haveSs) {
 }
 
 await main();
+
+function reportTimed(timed, targets) {
+  const d = timed.direct;
+  const pp = timed.pipe;
+  console.log(
+    `### timed streams (${fmt(TIMED.streams)} at once, started ${TIMED.staggerMs} ms apart; ${TIMED.tokens} tokens, ` +
+      `the first after ${TIMED.firstTokenMs} ms, then one every ${TIMED.tokenMs} ms; a warm-up round, then ` +
+      `${ROUNDS} rounds in alternating order; each figure the median of the rounds' own)\n`,
+  );
+  console.log(
+    '| target | CPU µs per relayed chunk | vs the bare pipe | TTFT p50 / p99 (ms) ' +
+      '| added TTFT p50 / p99 (ms) | inter-token gap p50 / p99 (ms) | RSS after (MB) |',
+  );
+  console.log('|---|---|---|---|---|---|---|');
+  for (const t of targets) {
+    const r = timed[t.name];
+    const added =
+      t.name === 'direct' || !d ? '—' : `${signed(r.ttftP50 - d.ttftP50)} / ${signed(r.ttftP99 - d.ttftP99)}`;
+    console.log(
+      `| ${t.label} | ${t.name === 'direct' ? `${fmt(r.cpu)} (simulator)` : fmt(r.cpu)} ` +
+        `| ${t.name === 'direct' || !pp ? '—' : `${fmt(r.cpu / pp.cpu, 2)}×`} | ${ms(r.ttftP50)} / ${ms(r.ttftP99)} ` +
+        `| ${added} | ${ms(r.gapP50)} / ${ms(r.gapP99)} | ${fmt(r.rss / MB)} |`,
+    );
+  }
+  if (d) {
+    console.log(`\nupstream (simulator) CPU during the direct run: ${fmt(d.cpu)} µs/chunk`);
+    for (const t of targets)
+      if (t.name !== 'direct')
+        console.log(
+          `upstream (simulator) CPU while serving ${t.label}: ${fmt(timed[t.name].upstreamCpu)} µs/chunk`,
+        );
+  }
+  console.log(
+    `\nAt a model's pace every chunk is its own read and write, so a relay's CPU per chunk is what it costs a real ` +
+      `deployment. The inter-token gap should stay at ${TIMED.tokenMs} ms; a relay that buffers shows it there. ` +
+      `TTFT here is under load on a shared 2-core machine; the added latency of one request alone is the ` +
+      `sequential probe's, above.\n`,
+  );
+}
