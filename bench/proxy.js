@@ -491,12 +491,7 @@ function report(results, timed, targets, haveSs) {
           `(${signed((r.rssAfter - r.rssBefore) / MB, 0)}) | ${lat[0]} | ${lat[1]} | ${conns} |`,
       );
     }
-    if (d) console.log(`\nupstream (simulator) CPU during the direct run: ${fmt(d.cpu)} µs/req`);
-    for (const t of targets)
-      if (t.name !== 'direct')
-        console.log(
-          `upstream (simulator) CPU while serving ${t.label}: ${fmt(rows[t.name].upstreamCpu)} µs/req`,
-        );
+    printUpstreamCpu(rows, targets, 'req');
     console.log('');
   }
   if (!haveSs) console.log('(`ss` not available: upstream connection counts not measured)\n');
@@ -569,6 +564,17 @@ function report(results, timed, targets, haveSs) {
 
 await main();
 
+/** The simulator's own CPU in the direct run, then while it served each relay (`rows` by target name). */
+function printUpstreamCpu(rows, targets, unit) {
+  if (rows.direct)
+    console.log(`\nupstream (simulator) CPU during the direct run: ${fmt(rows.direct.cpu)} µs/${unit}`);
+  for (const t of targets)
+    if (t.name !== 'direct')
+      console.log(
+        `upstream (simulator) CPU while serving ${t.label}: ${fmt(rows[t.name].upstreamCpu)} µs/${unit}`,
+      );
+}
+
 function reportTimed(timed, targets) {
   const d = timed.direct;
   const pp = timed.pipe;
@@ -592,14 +598,7 @@ function reportTimed(timed, targets) {
         `| ${added} | ${ms(r.gapP50)} / ${ms(r.gapP99)} | ${fmt(r.rss / MB)} |`,
     );
   }
-  if (d) {
-    console.log(`\nupstream (simulator) CPU during the direct run: ${fmt(d.cpu)} µs/chunk`);
-    for (const t of targets)
-      if (t.name !== 'direct')
-        console.log(
-          `upstream (simulator) CPU while serving ${t.label}: ${fmt(timed[t.name].upstreamCpu)} µs/chunk`,
-        );
-  }
+  if (d) printUpstreamCpu(timed, targets, 'chunk');
   console.log(
     `\nAt a model's pace every chunk is its own read and write, so a relay's CPU per chunk is what it costs a real ` +
       `deployment. The inter-token gap should stay at ${TIMED.tokenMs} ms; a relay that buffers shows it there. ` +
