@@ -54,9 +54,12 @@ function relay(
 ): { out: string; parts: string[]; result: RelayResult } {
   const { res, text, parts } = sink();
   let result: RelayResult | undefined;
-  // Each upstream read in a turn of its own: what the turn relayed is sent at its end.
+  // Each upstream read in a turn of its own: what the read relayed is sent once it is parsed (its microtasks),
+  // what the turn held at the turn's end.
+  const afterRead: Array<() => void> = [];
   const turnEnd: Array<() => void> = [];
   const endTurn = () => {
+    for (const fn of afterRead.splice(0)) fn();
     for (const fn of turnEnd.splice(0)) fn();
   };
   const h: RelayHandler = new RelayHandler(
@@ -66,6 +69,7 @@ function relay(
     () => {},
     (r) => (result = r),
     (fn) => turnEnd.push(fn),
+    (fn) => afterRead.push(fn),
   );
   const c = {} as Dispatcher.DispatchController;
   h.onRequestStart(c);
@@ -384,6 +388,30 @@ describe('stream relay on a real socket', () => {
     const late = await writesOf([STREAM], false);
     expect(late.received).toBe(whole);
     expect(late.beforeEnd).toBe(1);
+  });
+
+  it('sends the pieces undici hands over from one read in one write, with the stream end when it is in that read', async () => {
+    const [role, keepAlive, token, last, usage, done] = STREAM.split(/(?<=\n\n)/) as string[];
+    // Two pieces mid-stream: headers and both in one write by the read's end; the upstream end is one more.
+    const mid = await writesOf([role as string, (keepAlive as string) + token], false);
+    expect(mid.received).toBe((role as string) + keepAlive + token);
+    expect(mid.afterRead).toBe(1);
+    expect(mid.total).toBe(2);
+    // The last token's chunk and the usage/[DONE] tail in one read as two chunks: one write, with the end.
+    const tail = await writesOf(
+      [(role as string) + keepAlive + token + last, (usage as string) + done],
+      true,
+    );
+    expect(tail.received).toBe(whole);
+    expect(tail.total).toBe(1);
+    // The same with the upstream end arriving later: the read leaves in one write, the end in another.
+    const lateEnd = await writesOf(
+      [(role as string) + keepAlive + token + last, (usage as string) + done],
+      false,
+    );
+    expect(lateEnd.received).toBe(whole);
+    expect(lateEnd.beforeEnd).toBe(1);
+    expect(lateEnd.total).toBe(2);
   });
 
   it('pauses upstream while the client does not read and resumes it when the socket drains, leaving no listener', async () => {
