@@ -46,6 +46,7 @@ async function openStore(config: ProxyConfig): Promise<Store> {
     auditThread: true,
   });
   await store.migrate();
+  if (config.auditEnabled) store.startAuditThread();
   return store;
 }
 

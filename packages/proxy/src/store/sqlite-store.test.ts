@@ -159,6 +159,22 @@ describe('the audit thread', () => {
     }
   });
 
+  it('starts ahead of the first batch when asked, and that batch goes through it', async () => {
+    const store = await openSqliteStore({ path: freshPath(), auditThread: true });
+    try {
+      await store.migrate();
+      const thread = store.startAuditThread();
+      expect(thread).toBeDefined();
+      expect(store.startAuditThread()).toBe(thread);
+      await store.appendAudit([auditEvent({ id: 'first' })]);
+      expect(threadOf(store)).toBe(thread);
+      expect(thread?.broken).toBeUndefined();
+      expect((await store.getAudit('first'))?.id).toBe('first');
+    } finally {
+      await store.close();
+    }
+  });
+
   it('hands the writes back to the main connection when the thread cannot work, losing nothing', async () => {
     const store = await openSqliteStore({ path: freshPath(), auditThread: true });
     try {
@@ -177,6 +193,7 @@ describe('the audit thread', () => {
     const store = await openSqliteStore({ path: ':memory:', auditThread: true });
     try {
       await store.migrate();
+      expect(store.startAuditThread()).toBeUndefined();
       await store.appendAudit([auditEvent({ id: 'm' })]);
       expect(threadOf(store)).toBeUndefined();
       expect((await store.getAudit('m'))?.id).toBe('m');

@@ -37,7 +37,7 @@ const MIN_SQLITE = [3, 35] as const;
  * - `synchronous=NORMAL`: with WAL, a commit survives a process crash and can only be lost on power failure — the
  *   usual trade for a request-path write (every limited request updates its token).
  */
-export async function openSqliteStore(options: SqliteStoreOptions): Promise<KyselyStore> {
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
   const { path, busyTimeoutMs = 5000, auditThread = false, ...storeOptions } = options;
   const inMemory = path === ':memory:' || path === '';
   if (!inMemory && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
@@ -77,7 +77,10 @@ export class SqliteStore extends KyselyStore {
       }
     | undefined;
 
-  /** The audit thread, started by the first audit write (the table exists only once migrated). */
+  /**
+   * The audit thread, started by `startAuditThread` once migrated (the table must exist for the thread to prepare
+   * its insert), else by the first audit write.
+   */
   private auditThread: AuditThread | undefined;
 
   constructor(
@@ -123,9 +126,8 @@ export class SqliteStore extends KyselyStore {
   override async appendAudit(events: readonly NewAuditEvent[]): Promise<void> {
     if (events.length === 0) return;
     const rows = events.map(auditInsertValues);
-    if (this.threadTarget) {
-      this.auditThread ??= new AuditThread({ ...this.threadTarget, insertSql: AUDIT_INSERT_SQL });
-      const thread = this.auditThread;
+    const thread = this.startAuditThread();
+    if (thread) {
       try {
         return await thread.write(rows);
       } catch (err) {
@@ -143,6 +145,17 @@ export class SqliteStore extends KyselyStore {
     this.database.transaction(() => {
       for (const r of rows) insert.run(r);
     })();
+  }
+
+  /**
+   * Starts the audit thread now, if this store writes audit on one: the gateway calls it once migrated, so the
+   * thread loads its module and opens its connection (~100 ms of CPU) at start-up, not while the first requests
+   * are served. Later calls return the running thread.
+   */
+  startAuditThread(): AuditThread | undefined {
+    if (this.threadTarget)
+      this.auditThread ??= new AuditThread({ ...this.threadTarget, insertSql: AUDIT_INSERT_SQL });
+    return this.auditThread;
   }
 
   override async close(): Promise<void> {
