@@ -62,6 +62,18 @@ describe('zero-delay batch engine', () => {
     engine.submit(seq('c', 1, log));
     expect(log).toEqual(['a:0']);
     await new Promise((r) => setTimeout(r, 50));
-    expect(log).toEqual(['a:0', 'a:1', 'a:done', 'b:0', 'b:1', 'b:2', 'b:3', 'b:4', 'b:done', 'c:0', 'c:done']);
+    expect(log).toEqual([
+      'a:0',
+      'a:1',
+      'a:done',
+      'b:0',
+      'b:1',
+      'b:2',
+      'b:3',
+      'b:4',
+      'b:done',
+      'c:0',
+      'c:done',
+    ]);
   });
 });
