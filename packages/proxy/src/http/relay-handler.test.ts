@@ -107,6 +107,34 @@ function split(bytes: Uint8Array, seed: number, max = 40): Uint8Array[] {
 describe('stream relay', () => {
   const bytes = new TextEncoder().encode(STREAM);
 
+  it('relays what came before an upstream failure in the same read, then cuts the stream', () => {
+    const { res, text } = sink();
+    let destroyed = '';
+    res.destroy = () => {
+      destroyed = text();
+      return res;
+    };
+    let result: RelayResult | undefined;
+    // The read's end never comes: the failure is handled within it.
+    const h = new RelayHandler(
+      res,
+      'req-1',
+      true,
+      () => {},
+      (r) => (result = r),
+      () => {},
+      () => {},
+    );
+    const c = {} as Dispatcher.DispatchController;
+    h.onRequestStart(c);
+    h.onResponseStart(c, 200, { 'content-type': 'text/event-stream' });
+    const [first] = STREAM.split(/(?<=\n\n)/);
+    h.onResponseData(c, Buffer.from(first as string));
+    h.onResponseError(c, new Error('upstream parse error'));
+    expect(destroyed).toBe(first);
+    expect(result?.error?.message).toBe('upstream parse error');
+  });
+
   it('stamps the upstream write, which upstream latency and TTFT count from', () => {
     const { result } = relay([bytes], true);
     expect(result.tWritten).not.toBeNull();

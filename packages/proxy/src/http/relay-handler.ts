@@ -436,7 +436,11 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
 
   onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
     if (!this.res.headersSent && !this.result.clientAborted) this.failEarly(err);
-    else if (!this.res.writableEnded) this.res.destroy();
+    else if (!this.res.writableEnded) {
+      // What upstream sent before failing, in the read that failed, still goes to the client; then the cut.
+      if (!this.result.clientAborted) this.sendPending();
+      this.res.destroy();
+    }
     this.finish(err);
   }
 
