@@ -38,11 +38,12 @@ export interface RelayResult {
 }
 
 /**
- * Relays an upstream response to the client as it arrives: a stream's headers at once and its SSE events one by
- * one, nothing held back but the stream's last piece (the one ending with `[DONE]`), which leaves at the end of the
- * loop's turn it arrived in; any other answer's bytes untouched, also at the end of their turn. Along the way it
- * reads what the audit and metrics need — first token time and `usage` — and, when the gateway itself asked for
- * `include_usage`, drops that extra final chunk so the client gets exactly what it asked for.
+ * Relays an upstream response to the client as it arrives: a stream's headers at once and its SSE events as each
+ * upstream read is parsed (one write per read), nothing held longer but the stream's last piece (the one ending
+ * with `[DONE]`), which leaves at the end of the loop's turn it arrived in; any other answer's bytes untouched,
+ * also at the end of their turn. Along the way it reads what the audit and metrics need — first token time and
+ * `usage` — and, when the gateway itself asked for `include_usage`, drops that extra final chunk so the client
+ * gets exactly what it asked for.
  */
 export class RelayHandler implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
@@ -86,7 +87,10 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
   /** Monotonic: when upstream ended an answer whose end waits with its last bytes. */
   private heldEnd: number | null = null;
   private flushQueued = false;
-  /** The client socket, corked from the stream's headers until the first write (or the end of that read). */
+  /**
+   * The client socket, corked from the stream's headers until the end of the upstream read they came in (or, if
+   * that read holds the stream's last piece, the end of the turn).
+   */
   private corked: Socket | undefined;
   /** Set while upstream is paused: takes the relay's 'drain' listeners off the response and its socket. */
   private stopWaitingForDrain: (() => void) | undefined;
