@@ -42,11 +42,62 @@ export async function measureClockFloor(
   });
   child.kill();
   server.close();
+  return floorOf(lags);
+}
+
+/** Jitter above the smallest lag, and the difference of consecutive lags, past the first few (start-up) lines. */
+function floorOf(lags: number[]): { lagJitter: number[]; gapError: number[] } {
   // The first few lines include the child's start-up; they are not the steady state.
   const steady = lags.slice(10);
   const min = Math.min(...steady);
   return {
     lagJitter: steady.map((l) => l - min),
     gapError: steady.slice(1).map((l, i) => Math.abs(l - (steady[i] as number))),
+  };
+}
+
+/** The floor's two sides as scripts for `node -e`: a ticker writing its epoch clock, a receiver stamping lines. */
+const TICKER = (port: number, intervalMs: number): string =>
+  `const s=require('net').connect(${port},'127.0.0.1',()=>{s.setNoDelay(true);const t=()=>{` +
+  `s.write(String(performance.timeOrigin+performance.now())+'\\n');setTimeout(t,${intervalMs})};t()});` +
+  `s.on('error',()=>process.exit(0));s.on('close',()=>process.exit(0))`;
+const RECEIVER =
+  `const lags=[];const srv=require('net').createServer((sock)=>{sock.setNoDelay(true);let buf='';` +
+  `sock.on('data',(d)=>{const now=performance.timeOrigin+performance.now();buf+=d;let k;` +
+  `while((k=buf.indexOf('\\n'))>=0){lags.push(now-Number(buf.slice(0,k)));buf=buf.slice(k+1)}});sock.on('error',()=>{})});` +
+  `srv.listen(0,'127.0.0.1',()=>process.stdout.write('port '+srv.address().port+'\\n'));` +
+  `process.on('SIGTERM',()=>process.stdout.write(JSON.stringify(lags)+'\\n',()=>process.exit(0)))`;
+
+/**
+ * The same floor, measured by two processes of its own while a test runs, so it sees what the test's load does
+ * to the machine (CPU contention on two cores, the VM's own pauses) but none of the measured code: neither side
+ * is the process under test. Returns `stop()`, which ends both and yields the figures as {@link measureClockFloor}.
+ */
+export async function startLoadedClockFloor(
+  intervalMs = 5,
+): Promise<{ stop(): Promise<{ lagJitter: number[]; gapError: number[] }> }> {
+  const receiver = spawn(process.execPath, ['-e', RECEIVER], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  receiver.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const port = await new Promise<number>((resolve, reject) => {
+    const onData = (): void => {
+      const m = /port (\d+)\n/.exec(out);
+      if (!m) return;
+      receiver.stdout.off('data', onData);
+      resolve(Number(m[1]));
+    };
+    receiver.stdout.on('data', onData);
+    receiver.once('exit', (code) => reject(new Error(`clock floor receiver exited (${String(code)})`)));
+  });
+  const ticker = spawn(process.execPath, ['-e', TICKER(port, intervalMs)], { stdio: 'ignore' });
+  return {
+    async stop() {
+      const exited = new Promise<void>((r) => receiver.once('exit', () => r()));
+      receiver.kill('SIGTERM');
+      await exited;
+      ticker.kill();
+      const lags = JSON.parse(out.slice(out.indexOf('\n') + 1)) as number[];
+      return floorOf(lags);
+    },
   };
 }
