@@ -14,6 +14,7 @@ import { Agent } from 'undici';
 import { AuditWriter } from './audit/audit-writer.js';
 import { TokenGate } from './auth/token-gate.js';
 import { parseEncryptionKey } from './crypto/index.js';
+import { LeanDispatcher, type UpstreamDispatcher } from './http/lean-dispatcher.js';
 import { ProxyErrors } from './http/proxy-errors.js';
 import { ProxyHandler } from './http/proxy-handler.js';
 import { ProxyMetrics } from './http/proxy-metrics.js';
@@ -74,7 +75,9 @@ export async function startProxy(config: ProxyConfig, log: Logger): Promise<Runn
   const audit = new AuditWriter(store, log, () => gate.flushUses());
   audit.start(config.auditFlushInterval);
   const metrics = new ProxyMetrics();
-  const dispatcher = new Agent({ keepAliveTimeout: 60_000, connections: null });
+  const agent = new Agent({ keepAliveTimeout: 60_000, connections: null });
+  const dispatcher: UpstreamDispatcher =
+    config.upstreamClient === 'lean' ? new LeanDispatcher(agent, { keepAliveTimeoutMs: 60_000 }) : agent;
   const handler = new ProxyHandler({
     provider,
     gate,

@@ -15,6 +15,7 @@ import type { TokenGate } from '../auth/token-gate.js';
 import { decryptSecret, hashToken, isTokenFormat, uuidV7 } from '../crypto/index.js';
 import { endpointAllowed, type ApiProvider } from '../providers/api-providers.js';
 import type { Project, TokenUse } from '../store/index.js';
+import type { UpstreamDispatcher } from './lean-dispatcher.js';
 import { ProxyErrors } from './proxy-errors.js';
 import type { ProxyMetrics } from './proxy-metrics.js';
 import { RelayHandler, type RelayResult } from './relay-handler.js';
@@ -23,7 +24,7 @@ import { upstreamHeaders } from './upstream-headers.js';
 export interface ProxyHandlerDeps {
   provider: ApiProvider;
   gate: TokenGate;
-  dispatcher: Dispatcher;
+  dispatcher: UpstreamDispatcher;
   encryptionKey: KeyObject | undefined;
   /** Global upstream base URL (UPSTREAM_URL), else the provider's. A project's own upstream_url wins over both. */
   upstreamUrl: string | undefined;

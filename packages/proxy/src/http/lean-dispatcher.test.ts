@@ -1,0 +1,353 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Dispatcher } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LeanDispatcher, type UpstreamDispatcher } from './lean-dispatcher.js';
+
+/** A raw TCP upstream: `reply` gets each request's raw head (and body) and the socket to answer on. */
+interface RawUpstream {
+  origin: string;
+  requests: string[];
+  connections: number;
+  closed: number;
+  close(): Promise<void>;
+}
+
+const servers: Server[] = [];
+const pools: LeanDispatcher[] = [];
+afterEach(async () => {
+  for (const p of pools.splice(0)) await p.close();
+  for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
+});
+
+async function rawUpstream(
+  reply: (req: string, socket: Socket, n: number) => void | Promise<void>,
+): Promise<RawUpstream> {
+  const state = { requests: [] as string[], connections: 0, closed: 0 };
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    state.connections++;
+    sockets.add(socket);
+    socket.on('close', () => {
+      state.closed++;
+      sockets.delete(socket);
+    });
+    socket.on('error', () => {});
+    let buf = '';
+    socket.on('data', (d) => {
+      buf += d.toString('latin1');
+      for (;;) {
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const len = Number(/content-length: (\d+)/i.exec(buf.slice(0, end))?.[1] ?? 0);
+        if (buf.length < end + 4 + len) return;
+        const req = buf.slice(0, end + 4 + len);
+        buf = buf.slice(end + 4 + len);
+        state.requests.push(req);
+        void reply(req, socket, state.requests.length);
+      }
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    get requests() {
+      return state.requests;
+    },
+    get connections() {
+      return state.connections;
+    },
+    get closed() {
+      return state.closed;
+    },
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+interface Outcome {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  pieces: number;
+  error: (Error & { code?: string }) | undefined;
+  ended: boolean;
+}
+
+/** Dispatches one request with a recording handler; `hooks` may act on the controller along the way. */
+function send(
+  d: UpstreamDispatcher,
+  options: Partial<Dispatcher.DispatchOptions> & { origin: string },
+  hooks: { onData?: (c: Dispatcher.DispatchController, n: number) => void } = {},
+): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const out: Outcome = { status: 0, headers: {}, body: '', pieces: 0, error: undefined, ended: false };
+    d.dispatch({ method: 'GET', path: '/', ...options } as Dispatcher.DispatchOptions, {
+      onResponseStart(_c, status, headers) {
+        out.status = status;
+        out.headers = headers;
+      },
+      onResponseData(c, chunk) {
+        out.body += chunk.toString('latin1');
+        out.pieces++;
+        hooks.onData?.(c, out.pieces);
+      },
+      onResponseEnd() {
+        out.ended = true;
+        resolve(out);
+      },
+      onResponseError(_c, err) {
+        out.error = err;
+        resolve(out);
+      },
+    });
+  });
+}
+
+function lean(fallback?: UpstreamDispatcher): LeanDispatcher {
+  const p = new LeanDispatcher(
+    fallback ?? {
+      dispatch: () => {
+        throw new Error('fallback used');
+      },
+      close: async () => {},
+    },
+  );
+  pools.push(p);
+  return p;
+}
+
+const ok = (body: string, extra = ''): string =>
+  `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
+
+describe('LeanDispatcher', () => {
+  it('writes the request in one piece, with its own framing, and reuses the connection', async () => {
+    const up = await rawUpstream((_req, s) => void s.write(ok('{"a":1}')));
+    const d = lean();
+    const body = Buffer.from('{"model":"m","x":"é"}');
+    const a = await send(d, {
+      origin: up.origin,
+      method: 'POST',
+      path: '/v1/chat/completions?x=1',
+      headers: {
+        'content-type': 'application/json',
+        'x-multi': ['one', 'two'],
+        connection: 'upgrade',
+        expect: '100-continue',
+        host: 'evil.example',
+        'content-length': '999',
+      },
+      body,
+    });
+    expect(a).toMatchObject({ status: 200, body: '{"a":1}', ended: true, error: undefined });
+    expect(a.headers['content-type']).toBe('application/json');
+    const b = await send(d, { origin: up.origin, path: '/v1/models' });
+    expect(b.body).toBe('{"a":1}');
+    expect(up.connections).toBe(1);
+    const [first, second] = up.requests as [string, string];
+    const host = up.origin.slice('http://'.length);
+    expect(first).toBe(
+      `POST /v1/chat/completions?x=1 HTTP/1.1\r\nhost: ${host}\r\ncontent-type: application/json\r\n` +
+        `x-multi: one\r\nx-multi: two\r\ncontent-length: ${body.length}\r\n\r\n${body.toString('latin1')}`,
+    );
+    // A GET without a body has no content-length at all.
+    expect(second).toBe(`GET /v1/models HTTP/1.1\r\nhost: ${host}\r\n\r\n`);
+  });
+
+  it('refuses a header value that would split the request, and sends nothing', async () => {
+    const up = await rawUpstream((_r, s) => void s.write(ok('{}')));
+    const r = await send(lean(), { origin: up.origin, headers: { 'x-evil': 'a\r\nx-injected: 1' } });
+    expect(r.error?.code).toBe('UND_ERR_INVALID_ARG');
+    expect(up.requests).toHaveLength(0);
+  });
+
+  it('decodes a chunked answer that arrives one byte at a time (extensions and trailers included)', async () => {
+    const wire =
+      'HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n' +
+      '7;name=value\r\ndata: 1\r\n' +
+      '11\r\n\n\ndata: [DONE]\n\n\n\r\n' +
+      '0\r\nx-trailer: t\r\n\r\n';
+    const up = await rawUpstream(async (_r, s) => {
+      for (const ch of wire) {
+        s.write(ch, 'latin1');
+        await sleep(1);
+      }
+    });
+    const d = lean();
+    const r = await send(d, { origin: up.origin });
+    expect(r.error).toBeUndefined();
+    expect(r.headers['content-type']).toBe('text/event-stream');
+    expect(r.body).toBe('data: 1\n\ndata: [DONE]\n\n\n');
+    // The connection is reused after a whole chunked answer.
+    await send(d, { origin: up.origin });
+    expect(up.connections).toBe(1);
+  });
+
+  it('delivers several chunks of one read in order', async () => {
+    const up = await rawUpstream((_r, s) => {
+      s.write(
+        'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n1\r\nf\r\n0\r\n\r\n',
+      );
+    });
+    const r = await send(lean(), { origin: up.origin });
+    expect(r).toMatchObject({ body: 'abcdef', pieces: 3, ended: true });
+  });
+
+  it('skips interim answers, keeps repeated headers, and reads no body for 204 and HEAD', async () => {
+    const up = await rawUpstream((req, s) => {
+      if (req.startsWith('HEAD')) s.write('HTTP/1.1 200 OK\r\ncontent-length: 50\r\n\r\n');
+      else if (req.includes('/empty')) s.write('HTTP/1.1 204 No Content\r\n\r\n');
+      else
+        s.write(
+          'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nset-cookie: a=1\r\nset-cookie: b=2\r\ncontent-length: 2\r\n\r\nok',
+        );
+    });
+    const d = lean();
+    const r = await send(d, { origin: up.origin });
+    expect(r).toMatchObject({ status: 200, body: 'ok' });
+    expect(r.headers['set-cookie']).toEqual(['a=1', 'b=2']);
+    expect(await send(d, { origin: up.origin, path: '/empty' })).toMatchObject({ status: 204, ended: true });
+    expect(await send(d, { origin: up.origin, method: 'HEAD' })).toMatchObject({
+      status: 200,
+      body: '',
+      ended: true,
+    });
+    expect(up.connections).toBe(1);
+  });
+
+  it('reads a body without length to the close, and does not reuse that connection', async () => {
+    const up = await rawUpstream((_r, s) => {
+      s.end('HTTP/1.1 200 OK\r\nconnection: close\r\n\r\nall of it');
+    });
+    const d = lean();
+    expect(await send(d, { origin: up.origin })).toMatchObject({ body: 'all of it', ended: true });
+    expect(await send(d, { origin: up.origin })).toMatchObject({ body: 'all of it', ended: true });
+    expect(up.connections).toBe(2);
+  });
+
+  it('does not reuse a connection the answer says to close', async () => {
+    const up = await rawUpstream((_r, s) => void s.write(ok('x', 'Connection: close\r\n')));
+    const d = lean();
+    await send(d, { origin: up.origin });
+    await send(d, { origin: up.origin });
+    expect(up.connections).toBe(2);
+  });
+
+  it('fails an answer cut short, a malformed one, and a refused connection, each with its code', async () => {
+    const up = await rawUpstream((req, s) => {
+      if (req.includes('/short')) s.end('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nonly ten b');
+      else if (req.includes('/chunk')) s.write('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n');
+      else s.write('HTTP/9 what\r\n\r\n');
+    });
+    const d = lean();
+    const short = await send(d, { origin: up.origin, path: '/short' });
+    expect(short.body).toBe('only ten b');
+    expect(short.error?.code).toBe('UND_ERR_SOCKET');
+    expect((await send(d, { origin: up.origin, path: '/chunk' })).error?.code).toBe('UND_ERR_INVALID_CHUNK');
+    expect((await send(d, { origin: up.origin, path: '/status' })).error?.code).toBe(
+      'UND_ERR_INVALID_STATUS',
+    );
+    const gone = await rawUpstream(() => {});
+    await gone.close();
+    expect((await send(d, { origin: gone.origin })).error?.code).toBe('ECONNREFUSED');
+  });
+
+  it('times out waiting for headers, and between body pieces', async () => {
+    const up = await rawUpstream((req, s) => {
+      if (req.includes('/body')) s.write('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n1\r\na\r\n');
+    });
+    const d = lean();
+    const t0 = performance.now();
+    const h = await send(d, { origin: up.origin, headersTimeout: 150 });
+    expect(h.error?.code).toBe('UND_ERR_HEADERS_TIMEOUT');
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(150);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    const b = await send(d, { origin: up.origin, path: '/body', bodyTimeout: 150 });
+    expect(b).toMatchObject({ status: 200, body: 'a' });
+    expect(b.error?.code).toBe('UND_ERR_BODY_TIMEOUT');
+    // Neither connection is reused: each was left in the middle of an exchange.
+    await sleep(50);
+    expect(up.closed).toBe(2);
+  });
+
+  it('stops delivering while paused, without timing out, and goes on after resume', async () => {
+    const up = await rawUpstream(async (_r, s) => {
+      s.write('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n1\r\na\r\n');
+      await sleep(20);
+      s.write('1\r\nb\r\n1\r\nc\r\n0\r\n\r\n');
+    });
+    let seen = 0;
+    let seenAtResume = -1;
+    const r = await send(
+      lean(),
+      { origin: up.origin, bodyTimeout: 150 },
+      {
+        onData: (c) => {
+          if (++seen !== 1) return;
+          c.pause();
+          setTimeout(() => {
+            seenAtResume = seen;
+            c.resume();
+          }, 400);
+        },
+      },
+    );
+    // Nothing was delivered in the 400 ms paused (the rest arrived after 20), and no body timeout (150 ms) fired.
+    expect(seenAtResume).toBe(1);
+    expect(r).toMatchObject({ body: 'abc', ended: true, error: undefined });
+  });
+
+  it('aborts: the handler gets the reason and the connection is closed', async () => {
+    const up = await rawUpstream((_r, s) => {
+      s.write('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n1\r\na\r\n');
+    });
+    const reason = new Error('client disconnected');
+    const r = await send(lean(), { origin: up.origin }, { onData: (c) => c.abort(reason) });
+    expect(r.error).toBe(reason);
+    await sleep(50);
+    expect(up.closed).toBe(1);
+  });
+
+  it('sends an idempotent request again when a reused connection was closed under it, never a POST', async () => {
+    // The second request on each connection meets a close without an answer, as when a server's idle timeout
+    // and the request cross on the wire.
+    const up = await rawUpstream((_r, s) => {
+      const n = (s as Socket & { n?: number }).n ?? 0;
+      (s as Socket & { n?: number }).n = n + 1;
+      if (n === 0) s.write(ok('first'));
+      else s.destroy();
+    });
+    const d = lean();
+    await send(d, { origin: up.origin });
+    const retried = await send(d, { origin: up.origin });
+    expect(retried).toMatchObject({ body: 'first', ended: true, error: undefined });
+    const post = await send(d, { origin: up.origin, method: 'POST', body: Buffer.from('{}') });
+    expect(post.error?.code).toBe('UND_ERR_SOCKET');
+  });
+
+  it('hands every other origin to the fallback, and closes its idle connections on close', async () => {
+    const calls: string[] = [];
+    const d = lean({
+      dispatch: (o) => {
+        calls.push(String(o.origin));
+        return true;
+      },
+      close: async () => {
+        calls.push('closed');
+      },
+    });
+    expect(d.dispatch({ origin: 'https://api.openai.com', path: '/', method: 'GET' }, {})).toBe(true);
+    const up = await rawUpstream((_r, s) => void s.write(ok('x')));
+    await send(d, { origin: up.origin });
+    expect(d.connections).toBe(1);
+    await d.close();
+    await sleep(50);
+    expect(up.closed).toBe(1);
+    expect(d.connections).toBe(0);
+    expect(calls).toEqual(['https://api.openai.com', 'closed']);
+  });
+});
