@@ -158,11 +158,21 @@ describe('LeanDispatcher', () => {
     expect(second).toBe(`GET /v1/models HTTP/1.1\r\nhost: ${host}\r\n\r\n`);
   });
 
-  it('refuses a header value that would split the request, and sends nothing', async () => {
+  it('refuses a method, path, header name or value that would split the request, and sends nothing', async () => {
     const up = await rawUpstream((_r, s) => void s.write(ok('{}')));
-    const r = await send(lean(), { origin: up.origin, headers: { 'x-evil': 'a\r\nx-injected: 1' } });
-    expect(r.error?.code).toBe('UND_ERR_INVALID_ARG');
+    const d = lean();
+    for (const bad of [
+      { headers: { 'x-evil': 'a\r\nx-injected: 1' } },
+      { headers: { 'x-list': ['fine', 'a\nb'] } },
+      { headers: { 'bad name': 'v' } },
+      { path: '/v1/models HTTP/1.1\r\nx-injected: 1' },
+      { method: 'GET /x' },
+    ]) {
+      const r = await send(d, { origin: up.origin, ...bad });
+      expect(r.error?.code, JSON.stringify(bad)).toBe('UND_ERR_INVALID_ARG');
+    }
     expect(up.requests).toHaveLength(0);
+    expect(d.connections).toBe(0);
   });
 
   it('decodes a chunked answer that arrives one byte at a time (extensions and trailers included)', async () => {
@@ -226,6 +236,18 @@ describe('LeanDispatcher', () => {
     const d = lean();
     expect(await send(d, { origin: up.origin })).toMatchObject({ body: 'all of it', ended: true });
     expect(await send(d, { origin: up.origin })).toMatchObject({ body: 'all of it', ended: true });
+    expect(up.connections).toBe(2);
+  });
+
+  it('reads a body framed both ways as chunked, and does not reuse that connection', async () => {
+    const up = await rawUpstream((_r, s) => {
+      s.write(
+        'HTTP/1.1 200 OK\r\ncontent-length: 3\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n',
+      );
+    });
+    const d = lean();
+    expect(await send(d, { origin: up.origin })).toMatchObject({ body: 'hello', ended: true });
+    await send(d, { origin: up.origin });
     expect(up.connections).toBe(2);
   });
 

@@ -34,7 +34,15 @@ const NOT_SENT = new Set([
   'connection',
   'keep-alive',
   'expect',
+  'upgrade',
+  'te',
+  'trailer',
+  'proxy-connection',
 ]);
+/** RFC 9110 token: what a header name may be. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** A request target with whitespace or a control character would split the request line. */
+const BAD_PATH = /[\s\0]/;
 const BAD_VALUE = /[\r\n\0]/;
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/;
 const CHUNK_SIZE = /^([0-9A-Fa-f]+)[ \t]*(?:;.*)?$/;
@@ -318,17 +326,17 @@ class Exchange implements Dispatcher.DispatchController {
   private requestHead(): string {
     const o = this.options;
     let head = `${this.method} ${o.path} HTTP/1.1\r\nhost: ${this.pool.hostOf(this.origin)}\r\n`;
-    if (BAD_VALUE.test(o.path)) throw new LeanClientError('invalid request path', 'UND_ERR_INVALID_ARG');
+    if (BAD_PATH.test(o.path) || !TOKEN.test(this.method))
+      throw new LeanClientError('invalid request method or path', 'UND_ERR_INVALID_ARG');
     const headers = o.headers as Record<string, string | string[] | undefined> | null | undefined;
     if (headers) {
       for (const name in headers) {
         const v = headers[name];
         if (v === undefined || NOT_SENT.has(name.toLowerCase())) continue;
-        for (const one of Array.isArray(v) ? v : [v]) {
-          if (BAD_VALUE.test(one))
-            throw new LeanClientError(`invalid value of request header ${name}`, 'UND_ERR_INVALID_ARG');
-          head += `${name}: ${one}\r\n`;
-        }
+        if (!TOKEN.test(name))
+          throw new LeanClientError('invalid request header name', 'UND_ERR_INVALID_ARG');
+        if (typeof v === 'string') head += headerLine(name, v);
+        else for (const one of v) head += headerLine(name, one);
       }
     }
     const body = o.body;
@@ -503,8 +511,11 @@ class Exchange implements Dispatcher.DispatchController {
     if (this.ended) return;
     this.armTimer(this.options.bodyTimeout, false);
     if (this.method === 'HEAD' || status === 204 || status === 304) this.complete();
-    else if (chunked) this.phase = Phase.ChunkSize;
-    else if (length >= 0) {
+    else if (chunked) {
+      this.phase = Phase.ChunkSize;
+      // Both framings announced (RFC 9112 §6.3): chunked wins, and the connection is not trusted afterwards.
+      if (length >= 0) this.keepAlive = false;
+    } else if (length >= 0) {
       this.phase = Phase.Fixed;
       this.remaining = length;
       if (length === 0) this.complete();
@@ -594,6 +605,13 @@ class Exchange implements Dispatcher.DispatchController {
     this.reason = reason;
     this.fail(reason);
   }
+}
+
+/** One request header line; a value that would split the request is refused. */
+function headerLine(name: string, value: string): string {
+  if (BAD_VALUE.test(value))
+    throw new LeanClientError(`invalid value of request header ${name}`, 'UND_ERR_INVALID_ARG');
+  return `${name}: ${value}\r\n`;
 }
 
 /** What follows `from` in a read, if anything. */
