@@ -4,17 +4,18 @@ import { resolve } from 'node:path';
 import {
   CoreErrors,
   describeConfig,
+  LeanDispatcher,
   sendError,
   toErrorResponse,
   type Config,
   type Logger,
+  type UpstreamDispatcher,
 } from '@llmops/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Agent } from 'undici';
 import { AuditWriter } from './audit/audit-writer.js';
 import { TokenGate } from './auth/token-gate.js';
 import { parseEncryptionKey } from './crypto/index.js';
-import { LeanDispatcher, type UpstreamDispatcher } from './http/lean-dispatcher.js';
 import { ProxyErrors } from './http/proxy-errors.js';
 import { ProxyHandler } from './http/proxy-handler.js';
 import { ProxyMetrics } from './http/proxy-metrics.js';

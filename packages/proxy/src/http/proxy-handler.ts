@@ -8,6 +8,7 @@ import {
   sendError,
   type LlmopsError,
   type Logger,
+  type UpstreamDispatcher,
 } from '@llmops/core';
 import type { Dispatcher } from 'undici';
 import type { AuditWriter } from '../audit/audit-writer.js';
@@ -15,7 +16,6 @@ import type { TokenGate } from '../auth/token-gate.js';
 import { decryptSecret, hashToken, isTokenFormat, uuidV7 } from '../crypto/index.js';
 import { endpointAllowed, type ApiProvider } from '../providers/api-providers.js';
 import type { Project, TokenUse } from '../store/index.js';
-import type { UpstreamDispatcher } from './lean-dispatcher.js';
 import { ProxyErrors } from './proxy-errors.js';
 import type { ProxyMetrics } from './proxy-metrics.js';
 import { RelayHandler, type RelayResult } from './relay-handler.js';

@@ -351,6 +351,24 @@ describe('LeanDispatcher', () => {
     expect(post.error?.code).toBe('UND_ERR_SOCKET');
   });
 
+  it('destroy ends every request in flight at once, sends none again, and refuses new ones', async () => {
+    const up = await rawUpstream((req, s) => {
+      if (req.includes('/fast')) s.write(ok('x'));
+      // anything else: never answered
+    });
+    const d = lean();
+    await send(d, { origin: up.origin, path: '/fast' });
+    const pending = [send(d, { origin: up.origin }), send(d, { origin: up.origin })];
+    await sleep(50);
+    await d.destroy();
+    const outcomes = await Promise.all(pending);
+    for (const o of outcomes) expect(o.error?.code).toBe('UND_ERR_SOCKET');
+    // The GET on the reused connection was not sent again: three requests reached the upstream, no fourth.
+    await sleep(50);
+    expect(up.requests).toHaveLength(3);
+    expect((await send(d, { origin: up.origin })).error?.code).toBe('UND_ERR_CLOSED');
+  });
+
   it('hands every other origin to the fallback, and closes its idle connections on close', async () => {
     const calls: string[] = [];
     const d = lean({

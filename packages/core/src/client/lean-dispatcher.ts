@@ -5,6 +5,8 @@ import type { Dispatcher } from 'undici';
 export interface UpstreamDispatcher {
   dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean;
   close(): Promise<void>;
+  /** Ends every request in flight at once (each with an error) and closes the connections. */
+  destroy?(): Promise<void>;
 }
 
 /** An error of the lean client, with a stable `code` like undici's (the proxy maps the timeout codes). */
@@ -73,7 +75,7 @@ export class LeanDispatcher implements UpstreamDispatcher {
    */
   private readonly all = new Set<LeanConnection>();
   private sweeper: NodeJS.Timeout | undefined;
-  private closed = false;
+  closed = false;
   readonly keepAliveTimeoutMs: number;
   readonly maxHeaderBytes: number;
   readonly connectTimeoutMs: number;
@@ -176,6 +178,14 @@ export class LeanDispatcher implements UpstreamDispatcher {
     for (let waited = 0; busy() && waited < 1000; waited += 10) await new Promise((r) => setTimeout(r, 10));
     for (const c of [...this.all]) c.destroy();
     await this.fallback.close();
+  }
+
+  /** Cuts every connection now: requests in flight end with `UND_ERR_SOCKET` (or the error the socket had). */
+  async destroy(): Promise<void> {
+    this.closed = true;
+    for (const list of this.idle.values()) list.length = 0;
+    for (const c of [...this.all]) c.destroy();
+    await (this.fallback.destroy ?? this.fallback.close).call(this.fallback);
   }
 }
 
@@ -548,7 +558,13 @@ class Exchange implements Dispatcher.DispatchController {
     if (this.ended) return;
     // A reused connection the server had closed while idle, before any answer: the request never reached it.
     const conn = this.conn;
-    if (this.reused && !this.gotBytes && IDEMPOTENT.has(this.method) && conn !== undefined) {
+    if (
+      this.reused &&
+      !this.gotBytes &&
+      IDEMPOTENT.has(this.method) &&
+      conn !== undefined &&
+      !this.pool.closed
+    ) {
       conn.exchange = undefined;
       conn.destroy();
       this.pool.forget(conn);
