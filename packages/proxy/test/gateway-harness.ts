@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import type OpenAI from 'openai';
 import { createLogger, loadConfig } from '@llmops/core';
 import { proxyConfig, startProxy, type RunningProxy } from '@llmops/proxy';
 import { simLlmConfig, startSimLlm, type RunningSimLlm } from '@llmops/sim';
@@ -92,4 +93,28 @@ export async function startGateway(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Streams `max_tokens` tokens (ignore_eos) through the gateway and counts the chunks that carry content, and
+ * whether any carried `usage` (which the client did not ask for).
+ */
+export async function streamTokens(
+  client: OpenAI,
+  maxTokens: number,
+): Promise<{ tokens: number; sawUsage: boolean }> {
+  const stream = await client.chat.completions.create({
+    model: 'sim-small',
+    messages: [{ role: 'user', content: 'Stream through the gateway' }],
+    max_tokens: maxTokens,
+    stream: true,
+    ...({ ignore_eos: true } as object),
+  });
+  let tokens = 0;
+  let sawUsage = false;
+  for await (const c of stream) {
+    if (c.choices[0]?.delta.content) tokens++;
+    if (c.usage) sawUsage = true;
+  }
+  return { tokens, sawUsage };
 }

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, UPSTREAM_KEY, type Gateway } from './gateway-harness.js';
+import { startGateway, streamTokens, UPSTREAM_KEY, type Gateway } from './gateway-harness.js';
 
 // The gateway reaches plain-http upstreams through its own client by default (UPSTREAM_CLIENT=lean) and through
 // undici on request: the same relay behaviour either way, through the official openai client.
@@ -18,21 +18,7 @@ describe.each(['lean', 'undici'] as const)('the gateway with UPSTREAM_CLIENT=%s'
   it('relays JSON answers, streams (usage chunk stripped), embeddings and upstream errors', async () => {
     const r = await client.chat.completions.create({ model: 'sim-small', messages: user, max_tokens: 5 });
     expect(r.usage?.completion_tokens).toBe(5);
-    const stream = await client.chat.completions.create({
-      model: 'sim-small',
-      messages: user,
-      max_tokens: 7,
-      stream: true,
-      ...({ ignore_eos: true } as object),
-    });
-    let tokens = 0;
-    let sawUsage = false;
-    for await (const c of stream) {
-      if (c.choices[0]?.delta.content) tokens++;
-      if (c.usage) sawUsage = true;
-    }
-    expect(tokens).toBe(7);
-    expect(sawUsage).toBe(false);
+    expect(await streamTokens(client, 7)).toEqual({ tokens: 7, sawUsage: false });
     const e = await client.embeddings.create({ model: 'sim-embed', input: ['a', 'b'] });
     expect(e.data).toHaveLength(2);
     // Many requests over the pooled connections, several at once.
