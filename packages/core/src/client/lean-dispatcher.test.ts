@@ -251,12 +251,14 @@ describe('LeanDispatcher', () => {
     expect(up.connections).toBe(2);
   });
 
-  it('does not reuse a connection the answer says to close', async () => {
-    const up = await rawUpstream((_r, s) => void s.write(ok('x', 'Connection: close\r\n')));
-    const d = lean();
-    await send(d, { origin: up.origin });
-    await send(d, { origin: up.origin });
-    expect(up.connections).toBe(2);
+  it('does not reuse a connection the answer says to close, or says it keeps idle for a second or less', async () => {
+    for (const header of ['Connection: close\r\n', 'Keep-Alive: timeout=1\r\n']) {
+      const up = await rawUpstream((_r, s) => void s.write(ok('x', header)));
+      const d = lean();
+      await send(d, { origin: up.origin });
+      await send(d, { origin: up.origin });
+      expect(up.connections, header).toBe(2);
+    }
   });
 
   it('fails an answer cut short, a malformed one, and a refused connection, each with its code', async () => {

@@ -517,6 +517,9 @@ class Exchange implements Dispatcher.DispatchController {
     }
     this.status = status;
     this.keepAlive = m[1] === '1' ? !/(?:^|,)\s*close\s*,/.test(connection) : /keep-alive/.test(connection);
+    // A server that keeps idle connections a second or less: reusing one would race its close.
+    const keepAliveMs = (this.conn as LeanConnection).keepAliveMs;
+    if (keepAliveMs !== undefined && keepAliveMs <= 0) this.keepAlive = false;
     this.handler.onResponseStart?.(this, status, headers, m[3] ?? '');
     if (this.ended) return;
     this.armTimer(this.options.bodyTimeout, false);
