@@ -108,7 +108,7 @@ function send(
   });
 }
 
-function lean(fallback?: UpstreamDispatcher): LeanDispatcher {
+function lean(fallback?: UpstreamDispatcher, connections: number | null = null): LeanDispatcher {
   const p = new LeanDispatcher(
     fallback ?? {
       dispatch: () => {
@@ -116,6 +116,7 @@ function lean(fallback?: UpstreamDispatcher): LeanDispatcher {
       },
       close: async () => {},
     },
+    { connections },
   );
   pools.push(p);
   return p;
@@ -369,6 +370,51 @@ describe('LeanDispatcher', () => {
     await sleep(50);
     expect(up.requests).toHaveLength(3);
     expect((await send(d, { origin: up.origin })).error?.code).toBe('UND_ERR_CLOSED');
+    // With a limit of one connection, a request waiting for it fails too.
+    const capped = lean(undefined, 1);
+    const busy = send(capped, { origin: up.origin });
+    const waiting = send(capped, { origin: up.origin });
+    await sleep(50);
+    await capped.destroy();
+    expect((await busy).error?.code).toBe('UND_ERR_SOCKET');
+    expect((await waiting).error?.code).toBe('UND_ERR_CLOSED');
+  });
+
+  it('with a connection limit, requests wait in order and start (onRequestStart) only when written', async () => {
+    const up = await rawUpstream(async (req, s) => {
+      await sleep(req.includes('/slow') ? 100 : 1);
+      s.write(ok(req.split(' ')[1] as string, req.includes('/closing') ? 'connection: close\r\n' : ''));
+    });
+    const d = lean(undefined, 1);
+    const started: string[] = [];
+    const track = (path: string) =>
+      new Promise<Outcome & { startedAt: number }>((resolve) => {
+        let startedAt = 0;
+        let body = '';
+        d.dispatch({ origin: up.origin, path, method: 'GET' } as Dispatcher.DispatchOptions, {
+          onRequestStart() {
+            startedAt = performance.now();
+            started.push(path);
+          },
+          onResponseData(_c, chunk) {
+            body += chunk.toString();
+          },
+          onResponseEnd() {
+            resolve({ status: 200, headers: {}, body, pieces: 1, error: undefined, ended: true, startedAt });
+          },
+          onResponseError(_c, err) {
+            resolve({ status: 0, headers: {}, body, pieces: 0, error: err, ended: false, startedAt });
+          },
+        });
+      });
+    const t0 = performance.now();
+    const [slow, closing, last] = await Promise.all([track('/slow'), track('/closing'), track('/last')]);
+    expect([slow.body, closing.body, last.body]).toEqual(['/slow', '/closing', '/last']);
+    expect(started).toEqual(['/slow', '/closing', '/last']);
+    // /closing waited for /slow's answer (~100 ms) before it was written; that wait is before its start.
+    expect(closing.startedAt - t0).toBeGreaterThanOrEqual(95);
+    // /closing's connection was closed by the server: /last got a new one, still within the limit of one.
+    expect(up.connections).toBe(2);
   });
 
   it('hands every other origin to the fallback, and closes its idle connections on close', async () => {

@@ -21,6 +21,11 @@ export class LeanClientError extends Error {
 }
 
 export interface LeanDispatcherOptions {
+  /**
+   * Connections per origin at most (null: no limit). Beyond it a request waits, in order, for a connection to be
+   * released; its handler's `onRequestStart` runs when it is written, so the wait is not counted as latency.
+   */
+  connections?: number | null;
   /** An idle pooled connection is closed after this long (or earlier, when the server says `Keep-Alive: timeout=`). */
   keepAliveTimeoutMs?: number;
   /** Largest response head (status line and headers) accepted. */
@@ -65,7 +70,8 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
  * hot path (README, design notes). Every other origin (`https:`) goes to the fallback dispatcher.
  */
 export class LeanDispatcher implements UpstreamDispatcher {
-  private readonly idle = new Map<string, LeanConnection[]>();
+  /** Per origin: idle connections (most recently used last), how many are open, and requests waiting for one. */
+  private readonly origins = new Map<string, OriginPool>();
   /** `host` header value per origin. */
   private readonly hosts = new Map<string, string>();
   /**
@@ -79,6 +85,7 @@ export class LeanDispatcher implements UpstreamDispatcher {
   readonly keepAliveTimeoutMs: number;
   readonly maxHeaderBytes: number;
   readonly connectTimeoutMs: number;
+  private readonly maxConnections: number | null;
 
   constructor(
     private readonly fallback: UpstreamDispatcher,
@@ -87,6 +94,7 @@ export class LeanDispatcher implements UpstreamDispatcher {
     this.keepAliveTimeoutMs = opts.keepAliveTimeoutMs ?? 60_000;
     this.maxHeaderBytes = opts.maxHeaderBytes ?? 64 * 1024;
     this.connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
+    this.maxConnections = opts.connections ?? null;
   }
 
   /** Connections open now: idle in the pool and busy with a request. */
@@ -139,40 +147,90 @@ export class LeanDispatcher implements UpstreamDispatcher {
     for (const c of this.all) c.exchange?.checkDeadline(now);
   };
 
-  /** A pooled connection to `origin` (most recently used first), or a new one. */
-  take(origin: string): { conn: LeanConnection; reused: boolean } {
-    const list = this.idle.get(origin);
-    let conn = list?.pop();
-    while (conn !== undefined && !conn.usable) conn = list?.pop();
-    const reused = conn !== undefined;
-    conn ??= new LeanConnection(this, origin);
-    return { conn, reused };
+  private poolOf(origin: string): OriginPool {
+    let p = this.origins.get(origin);
+    if (p === undefined) {
+      p = { idle: [], open: 0, waiting: [], head: 0 };
+      this.origins.set(origin, p);
+    }
+    return p;
   }
 
-  /** A connection whose exchange ended cleanly and may carry another request. */
+  /**
+   * A pooled connection to `origin` (the most recently used), or a new one; undefined when the origin has as many
+   * as allowed, all busy: the caller then waits in line (see `wait`).
+   */
+  take(origin: string): { conn: LeanConnection; reused: boolean } | undefined {
+    const p = this.poolOf(origin);
+    let conn = p.idle.pop();
+    while (conn !== undefined && !conn.usable) conn = p.idle.pop();
+    if (conn !== undefined) return { conn, reused: true };
+    if (this.maxConnections !== null && p.open >= this.maxConnections) return undefined;
+    p.open++;
+    return { conn: new LeanConnection(this, origin), reused: false };
+  }
+
+  /** A request waits for a connection of its origin to be released or closed. */
+  wait(exchange: Exchange, origin: string): void {
+    this.poolOf(origin).waiting.push(exchange);
+  }
+
+  /** The next request waiting for `origin` that is still wanted (an aborted one is skipped). */
+  private nextWaiting(p: OriginPool): Exchange | undefined {
+    while (p.head < p.waiting.length) {
+      const e = p.waiting[p.head++] as Exchange;
+      if (p.head === p.waiting.length) {
+        p.waiting.length = 0;
+        p.head = 0;
+      }
+      if (!e.ended) return e;
+    }
+    return undefined;
+  }
+
+  /** A connection whose exchange ended cleanly and may carry another request: the next waiting one, or the pool. */
   release(conn: LeanConnection): void {
     if (this.closed || !conn.usable) {
       conn.destroy();
       return;
     }
-    let list = this.idle.get(conn.origin);
-    if (list === undefined) this.idle.set(conn.origin, (list = []));
-    list.push(conn);
+    const p = this.poolOf(conn.origin);
+    const next = this.nextWaiting(p);
+    if (next !== undefined) {
+      next.run(conn, true);
+      return;
+    }
+    p.idle.push(conn);
     conn.idleFor(conn.keepAliveMs ?? this.keepAliveTimeoutMs);
   }
 
-  /** A connection that closed or failed: it leaves the pool. */
+  /** A connection that closed or failed: it leaves the pool, and a waiting request may open a new one. */
   forget(conn: LeanConnection): void {
-    this.all.delete(conn);
-    const list = this.idle.get(conn.origin);
-    const i = list === undefined ? -1 : list.indexOf(conn);
-    if (i >= 0) list?.splice(i, 1);
+    if (!this.all.delete(conn)) return;
+    const p = this.poolOf(conn.origin);
+    p.open--;
+    const i = p.idle.indexOf(conn);
+    if (i >= 0) p.idle.splice(i, 1);
+    if (this.closed) return;
+    const next = this.nextWaiting(p);
+    if (next !== undefined) next.start();
+  }
+
+  /** Fails every request still waiting for a connection (the dispatcher is closing). */
+  private failWaiting(): void {
+    for (const p of this.origins.values()) {
+      const waiting = p.waiting.slice(p.head);
+      p.waiting.length = 0;
+      p.head = 0;
+      for (const e of waiting) e.fail(new LeanClientError('the dispatcher is closed', 'UND_ERR_CLOSED'));
+    }
   }
 
   /** Closes idle connections now and busy ones once their exchange ends (within a second), then the fallback. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const list of this.idle.values()) for (const c of list.splice(0)) c.destroy();
+    this.failWaiting();
+    for (const p of this.origins.values()) for (const c of p.idle.splice(0)) c.destroy();
     // Busy ones end with their exchange (the gateway drains first); past a second they are cut.
     const busy = (): boolean => [...this.all].some((c) => c.exchange !== undefined);
     for (let waited = 0; busy() && waited < 1000; waited += 10) await new Promise((r) => setTimeout(r, 10));
@@ -183,10 +241,20 @@ export class LeanDispatcher implements UpstreamDispatcher {
   /** Cuts every connection now: requests in flight end with `UND_ERR_SOCKET` (or the error the socket had). */
   async destroy(): Promise<void> {
     this.closed = true;
-    for (const list of this.idle.values()) list.length = 0;
+    this.failWaiting();
+    for (const p of this.origins.values()) p.idle.length = 0;
     for (const c of [...this.all]) c.destroy();
     await (this.fallback.destroy ?? this.fallback.close).call(this.fallback);
   }
+}
+
+interface OriginPool {
+  idle: LeanConnection[];
+  /** Connections open (idle, busy or connecting). */
+  open: number;
+  /** Requests waiting for a connection, oldest first from `head`. */
+  waiting: Exchange[];
+  head: number;
 }
 
 /** One pooled TCP connection; it feeds the bytes it reads to the exchange it carries. */
@@ -290,12 +358,14 @@ class Exchange implements Dispatcher.DispatchController {
   private status = 0;
   private keepAlive = true;
   private gotBytes = false;
-  private ended = false;
+  ended = false;
   /** Monotonic ms after which the current timeout fires (Infinity: none), checked by the pool's sweep. */
   private deadline = Infinity;
   private timeoutMs = 0;
   private headersPhase = true;
   private readonly method: string;
+  /** The request's head, built (and checked) once, before it may wait for a connection. */
+  private head = '';
 
   constructor(
     private readonly pool: LeanDispatcher,
@@ -314,7 +384,15 @@ class Exchange implements Dispatcher.DispatchController {
       this.fail(err as Error);
       return;
     }
-    const { conn, reused } = this.pool.take(this.origin);
+    this.head = head;
+    const got = this.pool.take(this.origin);
+    if (got === undefined) this.pool.wait(this, this.origin);
+    else this.run(got.conn, got.reused);
+  }
+
+  /** Writes the request on `conn`: the moment its handler is told the request starts. */
+  run(conn: LeanConnection, reused: boolean): void {
+    const head = this.head;
     this.conn = conn;
     this.reused = reused;
     conn.attach(this);
