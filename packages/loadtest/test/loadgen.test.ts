@@ -127,4 +127,33 @@ describe('loadgen (the AIM_* load generator)', () => {
     expect(r.ttft?.count).toBe(r.successes);
     expect(r.ttft?.p50).toBeGreaterThan(0);
   });
+
+  it('measures the same through undici (LOADTEST_HTTP_CLIENT=undici): streams, TTFT and errors by type', async () => {
+    const streamed = await runLoadgen(
+      config({
+        AIM_BASE_URL: sim.url,
+        AIM_MODEL: 'sim-small',
+        CONCURRENCY: '2',
+        QPS_PER_WORKER: '5',
+        DURATION_SECONDS: '1',
+        STREAM: 'true',
+        LOADTEST_HTTP_CLIENT: 'undici',
+      }),
+    );
+    expect(streamed.successes).toBe(10);
+    expect(streamed.ttft?.count).toBe(10);
+    const faults = await runLoadgen(
+      config({
+        AIM_BASE_URL: faulty.url,
+        AIM_MODEL: 'sim-small',
+        CONCURRENCY: '4',
+        QPS_PER_WORKER: '10',
+        DURATION_SECONDS: '1',
+        LOADTEST_HTTP_CLIENT: 'undici',
+      }),
+    );
+    expect(faults.errors).toBeGreaterThan(0);
+    expect(faults.errorsByType['http_500']).toBe(faults.errors);
+    expect(() => config({ LOADTEST_HTTP_CLIENT: 'curl' })).toThrow(/LOADTEST_HTTP_CLIENT/);
+  });
 });

@@ -87,6 +87,7 @@ export class LoadRun {
     this.client = new UpstreamClient({
       timeouts: { firstByteMs: timeoutMs, idleMs: timeoutMs, totalMs: timeoutMs },
       ...(connections !== null ? { connections } : {}),
+      ...(plan.target.httpClient ? { http: plan.target.httpClient } : {}),
     });
     this.total = new RunMetrics(plan.slo);
     this.slots = plan.limits.maxConcurrent ? new Slots(plan.limits.maxConcurrent) : null;

@@ -58,7 +58,14 @@ export interface RunPlan {
   shard: Shard;
   scenario: string;
   seed: number;
-  target: { baseUrl: string; chatPath: string; timeoutS: number; headers: Readonly<Record<string, string>> };
+  target: {
+    baseUrl: string;
+    chatPath: string;
+    timeoutS: number;
+    headers: Readonly<Record<string, string>>;
+    /** HTTP client for plain-http targets (see `UpstreamClientOptions.http`); lean when absent. */
+    httpClient?: 'lean' | 'undici';
+  };
   mode: Exclude<RunMode, 'loadgen'>;
   /** Requests per second for constant/poisson (whole run, before sharding). */
   rate: number | null;

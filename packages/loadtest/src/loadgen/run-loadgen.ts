@@ -74,6 +74,7 @@ export async function runLoadgen(
   const client = new UpstreamClient({
     connections: cfg.concurrency * 4,
     timeouts: { firstByteMs: timeoutMs, idleMs: timeoutMs, totalMs: timeoutMs },
+    http: cfg.httpClient,
   });
   const latency = new LatencyHistogram();
   const sendDelay = new LatencyHistogram();

@@ -176,6 +176,7 @@ export function planOf(cfg: LoadtestRunConfig, s: LoadTestScenario | null, users
       chatPath: spec?.targets.chatPath ?? '/v1/chat/completions',
       timeoutS: ms(cfg.timeout) ?? spec?.targets.timeout ?? 60,
       headers: spec?.targets.headers ?? {},
+      httpClient: cfg.httpClient,
     },
     mode,
     rate,
