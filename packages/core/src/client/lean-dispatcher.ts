@@ -213,7 +213,13 @@ export class LeanDispatcher implements UpstreamDispatcher {
     if (i >= 0) p.idle.splice(i, 1);
     if (this.closed) return;
     const next = this.nextWaiting(p);
-    if (next !== undefined) next.start();
+    if (next !== undefined) next.acquire();
+  }
+
+  /** Takes a connection out of service for good: closed, and out of the pool's count. */
+  discard(conn: LeanConnection): void {
+    conn.destroy();
+    this.forget(conn);
   }
 
   /** Fails every request still waiting for a connection (the dispatcher is closing). */
@@ -355,7 +361,6 @@ class Exchange implements Dispatcher.DispatchController {
   /** Bytes read and not yet parsed (a partial head or chunk-size line, or what waits while paused). */
   private buf: Buffer | undefined;
   private remaining = 0;
-  private status = 0;
   private keepAlive = true;
   private gotBytes = false;
   ended = false;
@@ -364,7 +369,7 @@ class Exchange implements Dispatcher.DispatchController {
   private timeoutMs = 0;
   private headersPhase = true;
   private readonly method: string;
-  /** The request's head, built (and checked) once, before it may wait for a connection. */
+  /** The request's head, built (and checked) once, before it may wait for a connection or be sent again. */
   private head = '';
 
   constructor(
@@ -376,15 +381,19 @@ class Exchange implements Dispatcher.DispatchController {
     this.method = String(options.method ?? 'GET').toUpperCase();
   }
 
+  /** Builds (and checks) the request, then sends it on a connection or waits in line for one. */
   start(): void {
-    let head: string;
     try {
-      head = this.requestHead();
+      this.head = this.requestHead();
     } catch (err) {
       this.fail(err as Error);
       return;
     }
-    this.head = head;
+    this.acquire();
+  }
+
+  /** A connection now, or a place in its origin's line (again after a reused one turned out closed). */
+  acquire(): void {
     const got = this.pool.take(this.origin);
     if (got === undefined) this.pool.wait(this, this.origin);
     else this.run(got.conn, got.reused);
@@ -491,10 +500,8 @@ class Exchange implements Dispatcher.DispatchController {
         return true;
       }
       case Phase.Fixed: {
-        const n = Math.min(this.remaining, buf.length);
-        this.buf = rest(buf, n);
-        this.remaining -= n;
-        if (n > 0) this.handler.onResponseData?.(this, n === buf.length ? buf : buf.subarray(0, n));
+        const piece = this.bodyPiece(buf);
+        if (piece.length > 0) this.handler.onResponseData?.(this, piece);
         if (this.remaining === 0 && !this.ended) this.complete();
         return true;
       }
@@ -527,11 +534,9 @@ class Exchange implements Dispatcher.DispatchController {
         return true;
       }
       case Phase.ChunkData: {
-        const n = Math.min(this.remaining, buf.length);
-        this.buf = rest(buf, n);
-        this.remaining -= n;
+        const piece = this.bodyPiece(buf);
         if (this.remaining === 0) this.phase = Phase.ChunkDataEnd;
-        this.handler.onResponseData?.(this, n === buf.length ? buf : buf.subarray(0, n));
+        this.handler.onResponseData?.(this, piece);
         return true;
       }
       case Phase.ChunkDataEnd: {
@@ -545,6 +550,14 @@ class Exchange implements Dispatcher.DispatchController {
       case Phase.Done:
         return false;
     }
+  }
+
+  /** Up to `remaining` body bytes from the front of `buf` (the rest stays buffered), counted off `remaining`. */
+  private bodyPiece(buf: Buffer): Buffer {
+    const n = Math.min(this.remaining, buf.length);
+    this.buf = rest(buf, n);
+    this.remaining -= n;
+    return n === buf.length ? buf : buf.subarray(0, n);
   }
 
   /** Keeps a partial line (a copy: not the whole read it came in) until the next read. */
@@ -593,7 +606,6 @@ class Exchange implements Dispatcher.DispatchController {
       if (status === 101) throw new LeanClientError('upgrade not supported', 'UND_ERR_NOT_SUPPORTED');
       return; // an interim answer (100 Continue, 103 Early Hints): the real one follows
     }
-    this.status = status;
     this.keepAlive = m[1] === '1' ? !/(?:^|,)\s*close\s*,/.test(connection) : /keep-alive/.test(connection);
     // A server that keeps idle connections a second or less: reusing one would race its close.
     const keepAliveMs = (this.conn as LeanConnection).keepAliveMs;
@@ -647,11 +659,10 @@ class Exchange implements Dispatcher.DispatchController {
       !this.pool.closed
     ) {
       conn.exchange = undefined;
-      conn.destroy();
-      this.pool.forget(conn);
+      this.pool.discard(conn);
       this.conn = undefined;
       this.reused = false;
-      this.start();
+      this.acquire();
       return;
     }
     this.fail(err);
@@ -672,10 +683,7 @@ class Exchange implements Dispatcher.DispatchController {
     if (conn !== undefined) {
       conn.exchange = undefined;
       if (this.keepAlive && this.phase === Phase.Done) this.pool.release(conn);
-      else {
-        conn.destroy();
-        this.pool.forget(conn);
-      }
+      else this.pool.discard(conn);
     }
     report();
   }
