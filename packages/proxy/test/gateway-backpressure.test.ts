@@ -3,8 +3,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type Gateway } from './gateway-harness.js';
 
-const EVENTS = 20_000;
-/** ~1 KiB an event: the stream is ~20 MiB, several times what loopback's socket buffers hold. */
+const EVENTS = 60_000;
+/**
+ * ~1 KiB an event: the stream is ~60 MiB, well over what the socket buffers between the three processes can hold
+ * (up to ~14 MB measured through undici, whose connection's receive buffer had grown while it read at full speed;
+ * with 20 MiB that made one run in four write more than half the stream while the client read nothing).
+ */
 const PAD = 'x'.repeat(1000);
 
 /**
