@@ -2,6 +2,16 @@ import { spawn } from 'node:child_process';
 import { createServer, type Socket } from 'node:net';
 
 /**
+ * The floor's sending side, a script for `node -e`: writes its epoch clock to the port every `intervalMs`, `samples`
+ * times (then ends its connection) or until it is killed.
+ */
+const TICKER = (port: number, intervalMs: number, samples = Infinity): string =>
+  `const s=require('net').connect(${port},'127.0.0.1',()=>{s.setNoDelay(true);let i=0;const t=()=>{` +
+  `if(i++>=${samples}){s.end();return}` +
+  `s.write(String(performance.timeOrigin+performance.now())+'\\n');setTimeout(t,${intervalMs})};t()});` +
+  `s.on('error',()=>process.exit(0));s.on('close',()=>process.exit(0))`;
+
+/**
  * The timing floor of this machine: a child process writes its epoch clock to a TCP socket every `intervalMs`;
  * this process stamps each line on arrival. `lagJitter` is how far each delivery lag sits above the smallest one
  * (what a TTFT comparison cannot beat) and `gapError` how much consecutive lags differ (what an inter-token gap
@@ -14,15 +24,7 @@ export async function measureClockFloor(
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as { port: number }).port;
-  const child = spawn(
-    process.execPath,
-    [
-      '-e',
-      `const s=require('net').connect(${port},'127.0.0.1',()=>{s.setNoDelay(true);let i=0;const t=()=>{if(i++>=${samples}){s.end();return}` +
-        `s.write(String(performance.timeOrigin+performance.now())+'\\n');setTimeout(t,${intervalMs})};t()})`,
-    ],
-    { stdio: 'ignore' },
-  );
+  const child = spawn(process.execPath, ['-e', TICKER(port, intervalMs, samples)], { stdio: 'ignore' });
   const lags: number[] = [];
   await new Promise<void>((resolve) => {
     server.once('connection', (sock: Socket) => {
@@ -56,11 +58,7 @@ function floorOf(lags: number[]): { lagJitter: number[]; gapError: number[] } {
   };
 }
 
-/** The floor's two sides as scripts for `node -e`: a ticker writing its epoch clock, a receiver stamping lines. */
-const TICKER = (port: number, intervalMs: number): string =>
-  `const s=require('net').connect(${port},'127.0.0.1',()=>{s.setNoDelay(true);const t=()=>{` +
-  `s.write(String(performance.timeOrigin+performance.now())+'\\n');setTimeout(t,${intervalMs})};t()});` +
-  `s.on('error',()=>process.exit(0));s.on('close',()=>process.exit(0))`;
+/** The receiving side of the loaded floor, a script for `node -e`: stamps each line, prints the lags on SIGTERM. */
 const RECEIVER =
   `const lags=[];const srv=require('net').createServer((sock)=>{sock.setNoDelay(true);let buf='';` +
   `sock.on('data',(d)=>{const now=performance.timeOrigin+performance.now();buf+=d;let k;` +
