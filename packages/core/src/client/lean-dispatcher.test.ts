@@ -82,11 +82,14 @@ interface Outcome {
 function send(
   d: UpstreamDispatcher,
   options: Partial<Dispatcher.DispatchOptions> & { origin: string },
-  hooks: { onData?: (c: Dispatcher.DispatchController, n: number) => void } = {},
+  hooks: { onStart?: () => void; onData?: (c: Dispatcher.DispatchController, n: number) => void } = {},
 ): Promise<Outcome> {
   return new Promise((resolve) => {
     const out: Outcome = { status: 0, headers: {}, body: '', pieces: 0, error: undefined, ended: false };
     d.dispatch({ method: 'GET', path: '/', ...options } as Dispatcher.DispatchOptions, {
+      onRequestStart() {
+        hooks.onStart?.();
+      },
       onResponseStart(_c, status, headers) {
         out.status = status;
         out.headers = headers;
@@ -387,26 +390,20 @@ describe('LeanDispatcher', () => {
     });
     const d = lean(undefined, 1);
     const started: string[] = [];
-    const track = (path: string) =>
-      new Promise<Outcome & { startedAt: number }>((resolve) => {
-        let startedAt = 0;
-        let body = '';
-        d.dispatch({ origin: up.origin, path, method: 'GET' } as Dispatcher.DispatchOptions, {
-          onRequestStart() {
+    const track = async (path: string) => {
+      let startedAt = 0;
+      const out = await send(
+        d,
+        { origin: up.origin, path },
+        {
+          onStart: () => {
             startedAt = performance.now();
             started.push(path);
           },
-          onResponseData(_c, chunk) {
-            body += chunk.toString();
-          },
-          onResponseEnd() {
-            resolve({ status: 200, headers: {}, body, pieces: 1, error: undefined, ended: true, startedAt });
-          },
-          onResponseError(_c, err) {
-            resolve({ status: 0, headers: {}, body, pieces: 0, error: err, ended: false, startedAt });
-          },
-        });
-      });
+        },
+      );
+      return { ...out, startedAt };
+    };
     const t0 = performance.now();
     const [slow, closing, last] = await Promise.all([track('/slow'), track('/closing'), track('/last')]);
     expect([slow.body, closing.body, last.body]).toEqual(['/slow', '/closing', '/last']);
