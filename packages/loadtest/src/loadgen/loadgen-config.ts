@@ -1,4 +1,5 @@
 import { defineConfig, opt } from '@llmops/core';
+import { httpClientOption } from '../http-client-option.js';
 
 /**
  * `llmops loadtest loadgen`: the Reachy demo's load generator contract (`AIM_*` and the CronJob's env), so the
@@ -30,12 +31,7 @@ export const loadgenConfig = defineConfig({
     min: 0.001,
     description: 'Per-request timeout (first byte, idle gap and total).',
   }),
-  httpClient: opt.enum(['lean', 'undici'], {
-    env: 'LOADTEST_HTTP_CLIENT',
-    default: 'lean',
-    description:
-      "HTTP client for a plain-http AIM_BASE_URL: lean (llmops' own keep-alive HTTP/1.1 client) or undici; https always uses undici.",
-  }),
+  httpClient: httpClientOption,
   concurrency: opt.int({
     env: 'CONCURRENCY',
     default: 8,

@@ -1,4 +1,5 @@
 import { defineConfig, opt, type Config } from '@llmops/core';
+import { httpClientOption } from '../http-client-option.js';
 
 /**
  * `llmops loadtest run [scenario.yaml]`. Every flag overrides the scenario; without a scenario the flags alone
@@ -145,12 +146,7 @@ export const loadtestRunConfig = defineConfig({
     env: 'LOADTEST_TIMEOUT',
     description: 'Per-request timeout (default: targets.timeout, 60 s).',
   }),
-  httpClient: opt.enum(['lean', 'undici'], {
-    env: 'LOADTEST_HTTP_CLIENT',
-    default: 'lean',
-    description:
-      "HTTP client for plain-http targets: lean (llmops' own keep-alive HTTP/1.1 client, ~25% less CPU a request) or undici; https targets always use undici.",
-  }),
+  httpClient: httpClientOption,
   seed: opt.int({
     env: 'LOADTEST_SEED',
     default: 1,
