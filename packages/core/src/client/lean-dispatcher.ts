@@ -489,12 +489,8 @@ class Exchange implements Dispatcher.DispatchController {
     const buf = this.buf as Buffer;
     switch (this.phase) {
       case Phase.Head: {
-        const end = buf.indexOf('\r\n\r\n');
-        if (end < 0) {
-          if (buf.length > this.pool.maxHeaderBytes)
-            throw new LeanClientError('response headers too large', 'UND_ERR_HEADERS_OVERFLOW');
-          return this.stall(buf);
-        }
+        const end = this.find(buf, '\r\n\r\n', 'response headers too large', 'UND_ERR_HEADERS_OVERFLOW');
+        if (end < 0) return false;
         this.buf = rest(buf, end + 4);
         this.onHead(buf.toString('latin1', 0, end));
         return true;
@@ -511,12 +507,8 @@ class Exchange implements Dispatcher.DispatchController {
         return true;
       case Phase.ChunkSize:
       case Phase.Trailers: {
-        const nl = buf.indexOf('\r\n');
-        if (nl < 0) {
-          if (buf.length > this.pool.maxHeaderBytes)
-            throw new LeanClientError('chunk size or trailer line too long', 'UND_ERR_INVALID_CHUNK');
-          return this.stall(buf);
-        }
+        const nl = this.find(buf, '\r\n', 'chunk size or trailer line too long', 'UND_ERR_INVALID_CHUNK');
+        if (nl < 0) return false;
         const line = buf.toString('latin1', 0, nl);
         this.buf = rest(buf, nl + 2);
         if (this.phase === Phase.Trailers) {
@@ -550,6 +542,19 @@ class Exchange implements Dispatcher.DispatchController {
       case Phase.Done:
         return false;
     }
+  }
+
+  /**
+   * Where `delim` starts in `buf`; -1 when it has not arrived yet (what there is waits for the next read, unless it
+   * is already longer than a head may be: then `tooLong` is thrown with `code`).
+   */
+  private find(buf: Buffer, delim: string, tooLong: string, code: string): number {
+    const at = buf.indexOf(delim);
+    if (at < 0) {
+      if (buf.length > this.pool.maxHeaderBytes) throw new LeanClientError(tooLong, code);
+      this.stall(buf);
+    }
+    return at;
   }
 
   /** Up to `remaining` body bytes from the front of `buf` (the rest stays buffered), counted off `remaining`. */
