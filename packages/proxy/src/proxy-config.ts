@@ -84,6 +84,12 @@ export const proxyConfig = defineConfig({
     description:
       'HTTP client for plain-http upstreams: lean (llmops own keep-alive HTTP/1.1 client, ~20 µs less CPU a request) or undici; https upstreams always use undici.',
   }),
+  inboundHttp: opt.enum(['lean', 'node'], {
+    env: 'INBOUND_HTTP',
+    default: 'lean',
+    description:
+      'How /v1 requests are read and answered: lean (llmops own HTTP/1.1 path for plain requests; anything else, e.g. chunked bodies or other routes, still goes to node:http) or node (node:http for everything).',
+  }),
   maxRequestSize: opt.int({
     env: 'MAX_REQUEST_SIZE',
     default: 10 * 1024 * 1024,

@@ -1,14 +1,17 @@
 import type { KeyObject } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import { resolve } from 'node:path';
 import {
   CoreErrors,
   describeConfig,
+  attachLeanPath,
   LeanDispatcher,
+  LeanRequest,
   sendError,
   toErrorResponse,
   type Config,
   type Logger,
+  type ResponseSink,
   type UpstreamDispatcher,
 } from '@llmops/core';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -93,21 +96,28 @@ export async function startProxy(config: ProxyConfig, log: Logger): Promise<Runn
     log,
   });
   let draining = false;
+  const relay = (req: IncomingMessage | LeanRequest, res: ResponseSink): void => {
+    if (!draining) {
+      handler.handle(req, res);
+      return;
+    }
+    res.setHeader('connection', 'close');
+    sendError(res, ProxyErrors.error('draining'));
+    if (!(req instanceof LeanRequest)) req.resume(); // the body is drained, not read
+  };
   const app = Fastify({
     logger: false,
     bodyLimit: config.maxRequestSize,
     // /v1 skips Fastify: the proxy path is measured against a bare pipe (README, design notes).
-    serverFactory: (fastifyHandler) =>
-      createServer((req, res) => {
+    serverFactory: (fastifyHandler) => {
+      const server = createServer((req, res) => {
         if (!req.url?.startsWith('/v1/')) return fastifyHandler(req, res);
-        if (draining) {
-          res.setHeader('connection', 'close');
-          sendError(res, ProxyErrors.error('draining'));
-          req.resume();
-          return;
-        }
-        handler.handle(req, res);
-      }),
+        relay(req, res);
+      });
+      if (config.inboundHttp === 'lean')
+        attachLeanPath(server, { prefix: '/v1/', maxBodyBytes: config.maxRequestSize, handle: relay });
+      return server;
+    },
   });
   registerOpsRoutes(app, config, store, metrics, () => draining);
   registerManagementApi(app, {

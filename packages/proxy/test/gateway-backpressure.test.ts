@@ -62,13 +62,17 @@ function dechunk(raw: Buffer): string {
   }
 }
 
-describe.each(['lean', 'undici'] as const)('a slow client through UPSTREAM_CLIENT=%s', (upstreamClient) => {
+describe.each([
+  ['lean', 'lean'],
+  ['undici', 'lean'],
+  ['lean', 'node'],
+] as const)('a slow client through UPSTREAM_CLIENT=%s and INBOUND_HTTP=%s', (upstreamClient, inboundHttp) => {
   let gw: Gateway;
   let up: Awaited<ReturnType<typeof streamingUpstream>>;
   let token: string;
   beforeAll(async () => {
     up = await streamingUpstream();
-    gw = await startGateway({ proxy: { upstreamClient, openaiApiUrl: up.url } });
+    gw = await startGateway({ proxy: { upstreamClient, inboundHttp, openaiApiUrl: up.url } });
     ({ token } = await gw.newToken());
   });
   afterAll(async () => {

@@ -3,12 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, streamTokens, UPSTREAM_KEY, type Gateway } from './gateway-harness.js';
 
 // The gateway reaches plain-http upstreams through its own client by default (UPSTREAM_CLIENT=lean) and through
-// undici on request: the same relay behaviour either way, through the official openai client.
-describe.each(['lean', 'undici'] as const)('the gateway with UPSTREAM_CLIENT=%s', (upstreamClient) => {
+// undici on request, and reads /v1 requests on its own lean path by default (INBOUND_HTTP=lean) or node:http's:
+// the same relay behaviour every way, through the official openai client.
+describe.each([
+  ['lean', 'lean'],
+  ['undici', 'lean'],
+  ['lean', 'node'],
+] as const)('the gateway with UPSTREAM_CLIENT=%s and INBOUND_HTTP=%s', (upstreamClient, inboundHttp) => {
   let gw: Gateway;
   let client: OpenAI;
   beforeAll(async () => {
-    gw = await startGateway({ sim: { apiKey: UPSTREAM_KEY }, proxy: { upstreamClient } });
+    gw = await startGateway({ sim: { apiKey: UPSTREAM_KEY }, proxy: { upstreamClient, inboundHttp } });
     const { token } = await gw.newToken();
     client = new OpenAI({ baseURL: `${gw.proxy.url}/v1`, apiKey: token, maxRetries: 0 });
   });

@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import type { Dispatcher } from 'undici';
+import { HTTP_TOKEN } from '../http/http-syntax.js';
 
 /** What the proxy path needs of a dispatcher: undici's `Dispatcher` has it, and so does {@link LeanDispatcher}. */
 export interface UpstreamDispatcher {
@@ -47,7 +48,6 @@ const NOT_SENT = new Set([
   'proxy-connection',
 ]);
 /** RFC 9110 token: what a header name may be. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** A request target with whitespace or a control character would split the request line. */
 const BAD_PATH = /[\s\0]/;
 const BAD_VALUE = /[\r\n\0]/;
@@ -423,14 +423,14 @@ class Exchange implements Dispatcher.DispatchController {
   private requestHead(): string {
     const o = this.options;
     let head = `${this.method} ${o.path} HTTP/1.1\r\nhost: ${this.pool.hostOf(this.origin)}\r\n`;
-    if (BAD_PATH.test(o.path) || !TOKEN.test(this.method))
+    if (BAD_PATH.test(o.path) || !HTTP_TOKEN.test(this.method))
       throw new LeanClientError('invalid request method or path', 'UND_ERR_INVALID_ARG');
     const headers = o.headers as Record<string, string | string[] | undefined> | null | undefined;
     if (headers) {
       for (const name in headers) {
         const v = headers[name];
         if (v === undefined || NOT_SENT.has(name.toLowerCase())) continue;
-        if (!TOKEN.test(name))
+        if (!HTTP_TOKEN.test(name))
           throw new LeanClientError('invalid request header name', 'UND_ERR_INVALID_ARG');
         if (typeof v === 'string') head += headerLine(name, v);
         else for (const one of v) head += headerLine(name, one);

@@ -83,6 +83,11 @@ export const CoreErrors = defineErrors({
     type: 'server_error',
     message: ({ message }: { message: string }) => `Invalid configuration: ${message}`,
   },
+  request_timeout: {
+    status: 408,
+    type: 'invalid_request_error',
+    message: 'The request did not arrive in time: its headers and body must be sent without long pauses.',
+  },
   upstream_unavailable: {
     status: 502,
     type: 'server_error',

@@ -1,6 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { CoreErrors } from '../errors/core-errors.js';
 import { toErrorResponse } from '../errors/to-envelope.js';
+import { LeanResponse, type ResponseSink } from './lean-response.js';
 
 /** Called once with the body or the registry error that ended the read. */
 export type BodyCallback<T> = (err: Error | null, body: T | undefined) => void;
@@ -82,7 +83,7 @@ export function onJsonBody(req: IncomingMessage, limitBytes: number, done: BodyC
 
 /** Writes a JSON body with its length (one write, headers included). */
 export function sendJson(
-  res: ServerResponse,
+  res: ResponseSink,
   status: number,
   body: string,
   headers: Record<string, string> = {},
@@ -99,7 +100,7 @@ export function sendJson(
  * Answers any thrown value in the OpenAI error envelope (via the one mapping, `toErrorResponse`). Returns the
  * status, or 0 when the response had already started and the connection was closed instead.
  */
-export function sendError(res: ServerResponse, err: unknown): number {
+export function sendError(res: ResponseSink, err: unknown): number {
   if (res.headersSent) {
     res.destroy();
     return 0;
@@ -126,8 +127,10 @@ interface OutgoingState {
  * read as latin1), so its length is its byte count. Returns what the write returned: false asks the caller to
  * wait for the socket's 'drain' (the fast path bypasses the response's own).
  */
-export function writeChunk(res: ServerResponse, text: string, encoding: 'utf8' | 'latin1' = 'utf8'): boolean {
+export function writeChunk(res: ResponseSink, text: string, encoding: 'utf8' | 'latin1' = 'utf8'): boolean {
   if (text.length === 0) return true;
+  // The lean server's response frames each write in one piece already.
+  if (res instanceof LeanResponse) return res.write(text, encoding);
   const socket = res.socket;
   const st = res as unknown as OutgoingState;
   if (

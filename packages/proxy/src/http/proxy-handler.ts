@@ -1,12 +1,14 @@
 import type { KeyObject } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import {
   CoreErrors,
   isJsonContentType,
+  LeanRequest,
   monoNow,
   onRawBody,
   sendError,
   type LlmopsError,
+  type ResponseSink,
   type Logger,
   type UpstreamDispatcher,
 } from '@llmops/core';
@@ -35,6 +37,9 @@ export interface ProxyHandlerDeps {
   metrics: ProxyMetrics;
   log: Logger;
 }
+
+/** A /v1 request from node:http, or from the lean path with its body already read. */
+type ClientRequest = IncomingMessage | LeanRequest;
 
 /** What the gateway learned about the request, for the audit record and metrics. */
 interface Ctx {
@@ -85,7 +90,7 @@ export class ProxyHandler {
     return this.inFlight === 0 ? Promise.resolve() : new Promise((r) => this.idleWaiters.push(r));
   }
 
-  handle(req: IncomingMessage, res: ServerResponse): void {
+  handle(req: ClientRequest, res: ResponseSink): void {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const ctx: Ctx = {
@@ -117,7 +122,7 @@ export class ProxyHandler {
    * Checks, token, body, dispatch. The usual request (a known token without quota) runs through with no promise
    * hop: the token answer is synchronous and the body arrives in a callback. Throws what the client must be told.
    */
-  private start(req: IncomingMessage, res: ServerResponse, ctx: Ctx, query: string): void {
+  private start(req: ClientRequest, res: ResponseSink, ctx: Ctx, query: string): void {
     const p = this.d.provider;
     if (!p.allowedMethods.has(ctx.method))
       throw ProxyErrors.error('method_not_allowed', { method: ctx.method });
@@ -148,13 +153,18 @@ export class ProxyHandler {
     );
   }
 
-  private admit(req: IncomingMessage, res: ServerResponse, ctx: Ctx, query: string, use: TokenUse): void {
+  private admit(req: ClientRequest, res: ResponseSink, ctx: Ctx, query: string, use: TokenUse): void {
     if (!use.ok) throw REFUSALS[use.reason]();
     ctx.project = use.project;
     ctx.tokenId = use.token.id;
     const project = use.project;
     if (ctx.method === 'GET' || ctx.method === 'HEAD') {
       this.dispatch(req, res, ctx, query, { bytes: undefined, stripUsage: false }, project);
+      return;
+    }
+    if (req instanceof LeanRequest) {
+      // The lean path hands over only bodies within the limit (a larger one goes to node:http, answered below).
+      this.dispatch(req, res, ctx, query, this.body(req, ctx, req.body), project);
       return;
     }
     onRawBody(req, this.d.maxBodyBytes, (err, bytes) => {
@@ -172,7 +182,7 @@ export class ProxyHandler {
 
   /** A read body; a JSON body is parsed for the model, the stream flag and the parameter whitelist. */
   private body(
-    req: IncomingMessage,
+    req: ClientRequest,
     ctx: Ctx,
     bytes: Buffer,
   ): { bytes: Buffer | undefined; stripUsage: boolean } {
@@ -220,8 +230,8 @@ export class ProxyHandler {
   }
 
   private dispatch(
-    req: IncomingMessage,
-    res: ServerResponse,
+    req: ClientRequest,
+    res: ResponseSink,
     ctx: Ctx,
     query: string,
     body: { bytes: Buffer | undefined; stripUsage: boolean },
@@ -268,7 +278,7 @@ export class ProxyHandler {
     return key;
   }
 
-  private preflight(req: IncomingMessage, res: ServerResponse, ctx: Ctx): void {
+  private preflight(req: ClientRequest, res: ResponseSink, ctx: Ctx): void {
     const origin = headerOf(req, 'origin');
     const headers: Record<string, string> = { 'x-request-id': ctx.requestId };
     if (origin !== undefined) {
@@ -284,7 +294,7 @@ export class ProxyHandler {
     this.done();
   }
 
-  private fail(res: ServerResponse, ctx: Ctx, err: unknown): void {
+  private fail(res: ResponseSink, ctx: Ctx, err: unknown): void {
     const status = sendError(res, err);
     if (status >= 500 && !(err instanceof Error && 'code' in err))
       this.d.log.error({ err, requestId: ctx.requestId }, 'proxy request failed');
@@ -380,7 +390,7 @@ export class ProxyHandler {
   }
 }
 
-function headerOf(req: IncomingMessage, name: string): string | undefined {
+function headerOf(req: ClientRequest, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
 }
@@ -388,7 +398,7 @@ function headerOf(req: IncomingMessage, name: string): string | undefined {
 /** SHA-256 of recently seen tokens: a client sends the same token thousands of times. Bounded. */
 const hashes = new Map<string, string>();
 
-function tokenHashOf(req: IncomingMessage): string {
+function tokenHashOf(req: ClientRequest): string {
   const auth = req.headers.authorization;
   if (auth === undefined || auth.length < 8 || auth.slice(0, 7).toLowerCase() !== 'bearer ') {
     throw ProxyErrors.error('missing_token');

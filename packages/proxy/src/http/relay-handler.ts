@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import {
   atTurnEnd,
@@ -7,6 +6,7 @@ import {
   StreamObserver,
   usageCounts,
   writeChunk,
+  type ResponseSink,
   type SseEvent,
 } from '@llmops/core';
 import type { Dispatcher } from 'undici';
@@ -109,7 +109,7 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
   };
 
   constructor(
-    private readonly res: ServerResponse,
+    private readonly res: ResponseSink,
     private readonly requestId: string,
     /** The gateway added `stream_options.include_usage`: the usage-only chunk is the gateway's, not the client's. */
     private readonly stripUsageChunk: boolean,
