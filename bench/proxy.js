@@ -64,8 +64,17 @@ const PORTKEY_VERSION = JSON.parse(
   readFileSync(require.resolve('@portkey-ai/gateway/package.json'), 'utf8'),
 ).version;
 
-const ALL_TARGETS = ['direct', 'pipe', 'llmops', 'portkey'];
-const TARGETS = (process.env.BENCH_TARGETS ?? ALL_TARGETS.join(','))
+const DEFAULT_TARGETS = ['direct', 'pipe', 'llmops', 'portkey'];
+/**
+ * The gateway with one of its own HTTP layers switched back to node's, on request only (BENCH_TARGETS): measures
+ * in one run what each lean layer saves.
+ */
+const VARIANTS = {
+  'llmops-node-server': { label: 'llmops proxy, INBOUND_HTTP=node', env: { INBOUND_HTTP: 'node' } },
+  'llmops-undici': { label: 'llmops proxy, UPSTREAM_CLIENT=undici', env: { UPSTREAM_CLIENT: 'undici' } },
+};
+const ALL_TARGETS = [...DEFAULT_TARGETS, ...Object.keys(VARIANTS)];
+const TARGETS = (process.env.BENCH_TARGETS ?? DEFAULT_TARGETS.join(','))
   .split(',')
   .map((s) => s.trim())
   .filter(Boolean);
@@ -149,7 +158,8 @@ async function startTarget(name, sim, dir, servers) {
   const gw = await startServer([CLI, 'proxy', '--port', '0', '--host', '127.0.0.1'], {
     MANAGEMENT_TOKEN: managementToken,
     OPENAI_API_URL: sim.url,
-    DATABASE_PATH: join(dir, 'proxy.db'),
+    DATABASE_PATH: join(dir, `${name}.db`),
+    ...VARIANTS[name]?.env,
   });
   servers.push(gw);
   const manage = { authorization: `Bearer ${managementToken}` };
@@ -171,7 +181,7 @@ async function startTarget(name, sim, dir, servers) {
   if (!bearer) throw new Error(`llmops: POST /manage/tokens answered without a token`);
   return {
     name,
-    label: 'llmops proxy',
+    label: VARIANTS[name]?.label ?? 'llmops proxy',
     url: gw.url,
     pid: gw.child.pid,
     headers: { authorization: `Bearer ${bearer}` },
