@@ -1,0 +1,3 @@
+import { gatewaySuite } from './gateway.case.js';
+
+gatewaySuite('node');

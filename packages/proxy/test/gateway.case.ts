@@ -1,0 +1,423 @@
+import { readFileSync } from 'node:fs';
+import OpenAI from 'openai';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '@llmops/proxy';
+import {
+  ENCRYPTION_KEY,
+  MANAGEMENT_TOKEN,
+  startGateway as startWith,
+  streamTokens,
+  UPSTREAM_KEY,
+  type Gateway,
+} from './gateway-harness.js';
+
+/**
+ * The gateway's behaviour end to end, run once per way it reads /v1 requests (gateway.test.ts: INBOUND_HTTP=lean,
+ * the default; gateway-node-server.test.ts: node). Every gateway the suite starts uses that setting.
+ */
+export function gatewaySuite(inboundHttp: 'lean' | 'node'): void {
+  const startGateway = (opts: Parameters<typeof startWith>[0] = {}): Promise<Gateway> =>
+    startWith({ ...opts, proxy: { inboundHttp, ...opts.proxy } });
+
+  let gw: Gateway;
+  let token: string;
+  let client: OpenAI;
+
+  beforeAll(async () => {
+    // The simulator demands the project's upstream key: proof that the gateway injects it.
+    gw = await startGateway({ sim: { apiKey: UPSTREAM_KEY } });
+    ({ token } = await gw.newToken());
+    client = new OpenAI({ baseURL: `${gw.proxy.url}/v1`, apiKey: token, maxRetries: 0 });
+  });
+  afterAll(() => gw.close());
+
+  const user = [{ role: 'user' as const, content: 'Hello through the gateway' }];
+
+  describe('the gateway through the official openai client', () => {
+    it('relays a chat completion with the upstream key injected', async () => {
+      const r = await client.chat.completions.create({ model: 'sim-small', messages: user, max_tokens: 8 });
+      expect(r.choices[0]?.message.content?.length).toBeGreaterThan(0);
+      expect(r.usage?.completion_tokens).toBeGreaterThan(0);
+    });
+
+    it('relays a stream event by event, without the usage chunk the client did not ask for', async () => {
+      expect(await streamTokens(client, 6)).toEqual({ tokens: 6, sawUsage: false });
+    });
+
+    it('sends the headers of a stream at once, before a slow first token', async () => {
+      // The upstream pauses 400 ms before the first token: the client must have the headers well before it.
+      const t0 = performance.now();
+      const res = await request(`${gw.proxy.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'x-sim-fault': 'stall;after=0;ms=400',
+        },
+        body: JSON.stringify({ model: 'sim-small', messages: user, max_tokens: 3, stream: true }),
+      });
+      const tHeaders = performance.now();
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toContain('text/event-stream');
+      let tFirst: number | undefined;
+      let text = '';
+      for await (const chunk of res.body) {
+        tFirst ??= performance.now();
+        text += String(chunk);
+      }
+      expect(text).toContain('data: [DONE]');
+      expect(tHeaders - t0).toBeLessThan(300);
+      expect((tFirst as number) - tHeaders).toBeGreaterThan(150);
+    });
+
+    it('keeps the usage chunk when the client asked for it', async () => {
+      const stream = await client.chat.completions.create({
+        model: 'sim-small',
+        messages: user,
+        max_tokens: 4,
+        stream: true,
+        stream_options: { include_usage: true },
+      });
+      let usage: OpenAI.CompletionUsage | undefined;
+      for await (const c of stream) if (c.usage) usage = c.usage;
+      expect(usage?.completion_tokens).toBeGreaterThan(0);
+    });
+
+    it('relays embeddings and models', async () => {
+      const e = await client.embeddings.create({ model: 'sim-embed', input: 'x', dimensions: 8 });
+      expect(e.data[0]?.embedding).toHaveLength(8);
+      const models = await client.models.list();
+      expect(models.data.map((m) => m.id)).toContain('sim-small');
+    });
+
+    it('passes upstream errors through unchanged', async () => {
+      const err = await client.chat.completions
+        .create({ model: 'no-such-model', messages: user })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OpenAI.NotFoundError);
+      expect((err as InstanceType<typeof OpenAI.NotFoundError>).code).toBe('model_not_found');
+    });
+
+    it('answers its own failures in the OpenAI envelope with stable codes', async () => {
+      const missing = await fetch(`${gw.proxy.url}/v1/models`);
+      expect(missing.status).toBe(401);
+      expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('missing_token');
+      const bad = new OpenAI({ baseURL: `${gw.proxy.url}/v1`, apiKey: 'not-a-token', maxRetries: 0 });
+      expect(((await bad.models.list().catch((e: unknown) => e)) as { code: string }).code).toBe(
+        'invalid_token',
+      );
+      const unknown = new OpenAI({
+        baseURL: `${gw.proxy.url}/v1`,
+        apiKey: 'sk-AAAAAAAAAAAAAAAAAAAAAA',
+        maxRetries: 0,
+      });
+      expect(((await unknown.models.list().catch((e: unknown) => e)) as { code: string }).code).toBe(
+        'token_not_found',
+      );
+      const res = await fetch(`${gw.proxy.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: '{"model":',
+      });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_json');
+      const notAllowed = await fetch(`${gw.proxy.url}/v1/fine-tunes`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(notAllowed.status).toBe(404);
+      expect(((await notAllowed.json()) as { error: { code: string } }).error.code).toBe(
+        'endpoint_not_found',
+      );
+      const method = await fetch(`${gw.proxy.url}/v1/models`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(method.status).toBe(405);
+    });
+
+    it('answers body too large with 413', async () => {
+      const small = await startGateway({ proxy: { maxRequestSize: 2048 } });
+      try {
+        const t = await small.newToken();
+        const res = await fetch(`${small.proxy.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            model: 'sim-small',
+            messages: [{ role: 'user', content: 'x'.repeat(5000) }],
+          }),
+        });
+        expect(res.status).toBe(413);
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe('request_too_large');
+      } finally {
+        await small.close();
+      }
+    });
+
+    it('reports upstream unreachable as 502 and a slow upstream as 504', async () => {
+      const dead = await startGateway({
+        proxy: { openaiApiUrl: 'http://127.0.0.1:9', requestTimeout: '300ms' },
+      });
+      try {
+        const t = await dead.newToken();
+        const c = new OpenAI({ baseURL: `${dead.proxy.url}/v1`, apiKey: t.token, maxRetries: 0 });
+        const e = (await c.models.list().catch((x: unknown) => x)) as { status: number; code: string };
+        expect([e.status, e.code]).toEqual([502, 'upstream_unreachable']);
+      } finally {
+        await dead.close();
+      }
+      const slow = await startGateway({ proxy: { requestTimeout: '200ms' } });
+      try {
+        const t = await slow.newToken();
+        const res = await fetch(`${slow.proxy.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${t.token}`,
+            'content-type': 'application/json',
+            'x-sim-fault': 'slow_first_byte;ms=1500',
+          },
+          body: JSON.stringify({ model: 'sim-small', messages: user }),
+        });
+        expect(res.status).toBe(504);
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe('upstream_timeout');
+      } finally {
+        await slow.close();
+      }
+    });
+  });
+
+  describe('client disconnects', () => {
+    it('abort the upstream request', async () => {
+      const ac = new AbortController();
+      const res = await fetch(`${gw.proxy.url}/v1/chat/completions`, {
+        method: 'POST',
+        signal: ac.signal,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'x-sim-fault': 'stall;after=2;ms=3000',
+        },
+        body: JSON.stringify({
+          model: 'sim-small',
+          stream: true,
+          max_tokens: 20,
+          ignore_eos: true,
+          messages: user,
+        }),
+      });
+      const requestId = res.headers.get('x-request-id') as string;
+      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+      await reader.read();
+      ac.abort();
+      // The simulator records 499 when its client (the gateway) goes away before the answer is complete.
+      let status = 0;
+      for (let i = 0; i < 50 && status !== 499; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        const timelines = (await (await fetch(`${gw.sim.url}/sim/requests?limit=50`)).json()) as {
+          data: Array<{ status: number; fault: string | null }>;
+        };
+        status = timelines.data.filter((t) => t.fault === 'stall').at(-1)?.status ?? 0;
+      }
+      expect(requestId).toBeTruthy();
+      expect(status).toBe(499);
+    });
+  });
+
+  describe('virtual tokens', () => {
+    it('lets exactly max_requests of 200 concurrent requests through', async () => {
+      const t = await gw.newToken({ maxRequests: 50 });
+      const statuses = await Promise.all(
+        Array.from({ length: 200 }, () =>
+          fetch(`${gw.proxy.url}/v1/models`, { headers: { authorization: `Bearer ${t.token}` } }).then(
+            async (r) => {
+              await r.arrayBuffer();
+              return r.status;
+            },
+          ),
+        ),
+      );
+      expect(statuses.filter((s) => s === 200)).toHaveLength(50);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(150);
+    });
+
+    it('stops a revoked token on the very next request', async () => {
+      const t = await gw.newToken();
+      const call = () =>
+        fetch(`${gw.proxy.url}/v1/models`, { headers: { authorization: `Bearer ${t.token}` } });
+      expect((await call()).status).toBe(200);
+      expect((await gw.manage('DELETE', `/manage/tokens/${t.tokenId}`)).status).toBe(204);
+      const after = await call();
+      expect(after.status).toBe(401);
+      expect(((await after.json()) as { error: { code: string } }).error.code).toBe('token_inactive');
+    });
+
+    it('stops every token of a deactivated project on the very next request', async () => {
+      const t = await gw.newToken();
+      const call = () =>
+        fetch(`${gw.proxy.url}/v1/models`, { headers: { authorization: `Bearer ${t.token}` } });
+      expect((await call()).status).toBe(200);
+      expect((await gw.manage('PATCH', `/manage/projects/${t.projectId}`, { is_active: false })).status).toBe(
+        200,
+      );
+      const after = await call();
+      expect(after.status).toBe(403);
+      expect(((await after.json()) as { error: { code: string } }).error.code).toBe('project_inactive');
+    });
+
+    it('refuses an expired token', async () => {
+      const t = await gw.newToken({ minutes: 1 });
+      const store = await openSqliteStore({ path: gw.dbPath });
+      try {
+        await store.db
+          .updateTable('tokens')
+          .set({ expires_at: '2000-01-01T00:00:00.000Z' })
+          .where('id', '=', t.tokenId)
+          .execute();
+      } finally {
+        await store.close();
+      }
+      await gw.manage('PATCH', `/manage/tokens/${t.tokenId}`, { is_active: true }); // any write drops the cache
+      const r = await fetch(`${gw.proxy.url}/v1/models`, { headers: { authorization: `Bearer ${t.token}` } });
+      expect(((await r.json()) as { error: { code: string } }).error.code).toBe('token_expired');
+    });
+
+    it('routes a project with its own upstream_url there', async () => {
+      const other = await gw.sim.url; // same simulator, reached through a path prefix the gateway must keep
+      const p = await gw.manage<{ id: string }>('POST', '/manage/projects', {
+        name: `routed-${Date.now()}`,
+        api_key: UPSTREAM_KEY,
+        upstream_url: `${other}/`,
+      });
+      expect(p.status).toBe(201);
+      const t = await gw.manage<{ token: string }>('POST', '/manage/tokens', {
+        project_id: p.body.id,
+        duration_minutes: 5,
+      });
+      const r = await fetch(`${gw.proxy.url}/v1/models`, {
+        headers: { authorization: `Bearer ${t.body.token}` },
+      });
+      expect(r.status).toBe(200);
+    });
+  });
+
+  describe('secrets', () => {
+    it('keeps neither the upstream key nor any token in clear in the SQLite file', async () => {
+      const t = await gw.newToken();
+      await fetch(`${gw.proxy.url}/v1/models`, { headers: { authorization: `Bearer ${t.token}` } });
+      await new Promise((r) => setTimeout(r, 200));
+      const bytes = [gw.dbPath, `${gw.dbPath}-wal`]
+        .map((p) => {
+          try {
+            return readFileSync(p).toString('latin1');
+          } catch {
+            return '';
+          }
+        })
+        .join('');
+      expect(bytes.length).toBeGreaterThan(0);
+      expect(bytes).not.toContain(UPSTREAM_KEY);
+      expect(bytes).not.toContain(t.token);
+      expect(bytes).not.toContain(t.token.slice(3));
+      expect(bytes).toContain('enc:v1:');
+    });
+
+    it('never writes a secret to the log, even at trace level', async () => {
+      const t = await gw.newToken();
+      await fetch(`${gw.proxy.url}/v1/models`, { headers: { authorization: `Bearer ${t.token}` } });
+      await fetch(`${gw.proxy.url}/v1/models`, {
+        headers: { authorization: 'Bearer sk-wrongwrongwrongwrong00' },
+      });
+      await fetch(`${gw.proxy.url}/manage/projects`, {
+        headers: { authorization: 'Bearer guessed-management-token' },
+      });
+      const logs = gw.logs();
+      expect(logs).toContain('proxy request received');
+      expect(logs).toContain('proxy started');
+      for (const secret of [
+        MANAGEMENT_TOKEN,
+        UPSTREAM_KEY,
+        ENCRYPTION_KEY,
+        t.token,
+        'sk-wrongwrongwrongwrong00',
+        'guessed-management-token',
+      ]) {
+        expect(logs).not.toContain(secret);
+      }
+    });
+
+    it('exposes no secret on /metrics', async () => {
+      const prom = await (await fetch(`${gw.proxy.url}/metrics/prometheus`)).text();
+      expect(prom).toContain('llmops_proxy_requests_total');
+      expect(prom).toContain('llmops_proxy_overhead_seconds');
+      expect(prom).toContain('llm_proxy_requests_total');
+      expect(prom).not.toContain(UPSTREAM_KEY);
+      expect(prom).not.toContain(MANAGEMENT_TOKEN);
+    });
+  });
+
+  describe('audit and health', () => {
+    it('records every proxied request with project, token id and usage, never the token', async () => {
+      const t = await gw.newToken();
+      const c = new OpenAI({ baseURL: `${gw.proxy.url}/v1`, apiKey: t.token, maxRetries: 0 });
+      const stream = await c.chat.completions.create({
+        model: 'sim-small',
+        messages: user,
+        max_tokens: 5,
+        stream: true,
+        ...({ ignore_eos: true } as object),
+      });
+      for await (const _ of stream) void _;
+      await new Promise((r) => setTimeout(r, 300));
+      const audit = await gw.manage<{
+        events: Array<{ token_id: string; project_id: string; metadata: string | Record<string, unknown> }>;
+      }>('GET', `/manage/audit?action=proxy_request&project_id=${t.projectId}`);
+      expect(audit.body.events).toHaveLength(1);
+      const ev = audit.body.events[0] as { token_id: string; metadata: string | Record<string, unknown> };
+      expect(JSON.stringify(ev)).not.toContain(t.token);
+      const meta =
+        typeof ev.metadata === 'string' ? (JSON.parse(ev.metadata) as Record<string, unknown>) : ev.metadata;
+      expect(meta).toMatchObject({ model: 'sim-small', status: 200, stream: true, completion_tokens: 5 });
+      expect(meta['ttft_ms']).toBeGreaterThan(0);
+    });
+
+    it('relays prefix-cache usage untouched and records cached tokens in the audit and the metrics', async () => {
+      const t = await gw.newToken();
+      const c = new OpenAI({ baseURL: `${gw.proxy.url}/v1`, apiKey: t.token, maxRetries: 0 });
+      const long = [
+        { role: 'user' as const, content: 'A long shared preamble for the prefix cache. '.repeat(12) },
+      ];
+      await c.chat.completions.create({ model: 'sim-small', messages: long, max_tokens: 2 });
+      const again = await c.chat.completions.create({ model: 'sim-small', messages: long, max_tokens: 2 });
+      const cached = (again.usage as { prompt_tokens_details?: { cached_tokens?: number } })
+        .prompt_tokens_details?.cached_tokens;
+      expect(cached).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 300));
+      const audit = await gw.manage<{ events: Array<{ metadata: string | Record<string, unknown> }> }>(
+        'GET',
+        `/manage/audit?action=proxy_request&project_id=${t.projectId}`,
+      );
+      const metas = audit.body.events.map((e) =>
+        typeof e.metadata === 'string' ? (JSON.parse(e.metadata) as Record<string, unknown>) : e.metadata,
+      );
+      expect(metas.map((m) => m['cached_tokens']).sort()).toEqual([0, cached].sort());
+      const prom = await (await fetch(`${gw.proxy.url}/metrics/prometheus`)).text();
+      const line = prom
+        .split('\n')
+        .find((l) =>
+          l.startsWith(
+            `llmops_proxy_tokens_total{project="${t.projectId}",model="sim-small",type="cached_prompt"}`,
+          ),
+        );
+      expect(Number(line?.split(' ').pop())).toBe(cached);
+    });
+
+    it('answers /live, /ready and /health', async () => {
+      expect(await (await fetch(`${gw.proxy.url}/live`)).text()).toBe('alive');
+      expect(await (await fetch(`${gw.proxy.url}/ready`)).text()).toBe('ready');
+      expect(((await (await fetch(`${gw.proxy.url}/health`)).json()) as { status: string }).status).toBe(
+        'ok',
+      );
+    });
+  });
+}
