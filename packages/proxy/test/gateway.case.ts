@@ -370,15 +370,48 @@ export function gatewaySuite(inboundHttp: 'lean' | 'node'): void {
       for await (const _ of stream) void _;
       await new Promise((r) => setTimeout(r, 300));
       const audit = await gw.manage<{
-        events: Array<{ token_id: string; project_id: string; metadata: string | Record<string, unknown> }>;
+        events: Array<{
+          token_id: string;
+          project_id: string;
+          client_ip: string;
+          user_agent: string;
+          metadata: string | Record<string, unknown>;
+        }>;
       }>('GET', `/manage/audit?action=proxy_request&project_id=${t.projectId}`);
       expect(audit.body.events).toHaveLength(1);
-      const ev = audit.body.events[0] as { token_id: string; metadata: string | Record<string, unknown> };
+      const ev = audit.body.events[0] as {
+        token_id: string;
+        client_ip: string;
+        user_agent: string;
+        metadata: string | Record<string, unknown>;
+      };
       expect(JSON.stringify(ev)).not.toContain(t.token);
       const meta =
         typeof ev.metadata === 'string' ? (JSON.parse(ev.metadata) as Record<string, unknown>) : ev.metadata;
       expect(meta).toMatchObject({ model: 'sim-small', status: 200, stream: true, completion_tokens: 5 });
       expect(meta['ttft_ms']).toBeGreaterThan(0);
+      // Who called: the TCP peer (no forwarding header here) and the client's User-Agent.
+      expect(ev).toMatchObject({ client_ip: '127.0.0.1', user_agent: expect.stringMatching(/^OpenAI\/JS /) });
+    });
+
+    it("records a forwarded client's address and user agent, as for management calls", async () => {
+      const t = await gw.newToken();
+      const r = await request(`${gw.proxy.url}/v1/models`, {
+        headers: {
+          authorization: `Bearer ${t.token}`,
+          'x-forwarded-for': '203.0.113.7, 10.0.0.1',
+          'user-agent': 'audit-test/1.0',
+        },
+      });
+      await r.body.text();
+      expect(r.statusCode).toBe(200);
+      await new Promise((res) => setTimeout(res, 300));
+      const audit = await gw.manage<{ events: Array<Record<string, unknown>> }>(
+        'GET',
+        `/manage/audit?action=proxy_request&project_id=${t.projectId}&client_ip=203.0.113.7`,
+      );
+      expect(audit.body.events).toHaveLength(1);
+      expect(audit.body.events[0]).toMatchObject({ path: '/v1/models', user_agent: 'audit-test/1.0' });
     });
 
     it('relays prefix-cache usage untouched and records cached tokens in the audit and the metrics', async () => {

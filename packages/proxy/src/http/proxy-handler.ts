@@ -18,6 +18,7 @@ import type { TokenGate } from '../auth/token-gate.js';
 import { decryptSecret, hashToken, isTokenFormat, uuidV7 } from '../crypto/index.js';
 import { endpointAllowed, type ApiProvider } from '../providers/api-providers.js';
 import type { Project, TokenUse } from '../store/index.js';
+import { clientIpOf, userAgentOf } from './client-address.js';
 import { ProxyErrors } from './proxy-errors.js';
 import type { ProxyMetrics } from './proxy-metrics.js';
 import { RelayHandler, type RelayResult } from './relay-handler.js';
@@ -53,6 +54,8 @@ interface Ctx {
   streamed: boolean;
   project: Project | undefined;
   tokenId: string | undefined;
+  clientIp: string | null;
+  userAgent: string | null;
 }
 
 const REFUSALS: Record<Extract<TokenUse, { ok: false }>['reason'], () => LlmopsError> = {
@@ -103,6 +106,8 @@ export class ProxyHandler {
       streamed: false,
       project: undefined,
       tokenId: undefined,
+      clientIp: clientIpOf(req),
+      userAgent: userAgentOf(req),
     };
     this.inFlight++;
     // The logger redacts credentials (Authorization and friends); headers are only logged at trace level.
@@ -365,10 +370,10 @@ export class ProxyHandler {
       projectId: ctx.project?.id ?? null,
       requestId: ctx.requestId,
       correlationId: ctx.correlationId,
-      clientIp: null,
+      clientIp: ctx.clientIp,
       method: ctx.method,
       path: ctx.path,
-      userAgent: null,
+      userAgent: ctx.userAgent,
       reason,
       tokenId: ctx.tokenId ?? null,
       metadata: {

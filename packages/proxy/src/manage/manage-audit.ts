@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { clientIpOf, headerValue, userAgentOf } from '../http/client-address.js';
 import type { AuditOutcome, NewAuditEvent } from '../store/store.js';
 
 /** The original's action names (`internal/audit/schema.go`); admin UIs and audit queries filter on them. */
@@ -60,31 +61,12 @@ export function buildAuditEvent(
     projectId: fields.projectId ?? null,
     requestId: ids.requestId,
     correlationId: ids.correlationId,
-    clientIp: clientIp(req),
+    clientIp: clientIpOf(req),
     method: req.method,
     path: req.url.split('?')[0] ?? req.url,
-    userAgent: headerValue(req, 'x-forwarded-user-agent') ?? headerValue(req, 'user-agent') ?? null,
+    userAgent: userAgentOf(req),
     reason: fields.reason ?? null,
     tokenId: fields.tokenId ?? null,
     metadata: Object.keys(metadata).length > 0 ? metadata : null,
   };
-}
-
-/**
- * As the original: the first X-Forwarded-For hop, then X-Real-IP, then the peer. The management API normally sits
- * behind the admin UI or a load balancer, where the peer address alone would name the proxy, not the operator.
- * The value only labels audit records; it never decides access.
- */
-function clientIp(req: FastifyRequest): string | null {
-  const forwarded = headerValue(req, 'x-forwarded-for')?.split(',')[0]?.trim();
-  if (forwarded) return forwarded;
-  const real = headerValue(req, 'x-real-ip')?.trim();
-  if (real) return real;
-  return req.socket.remoteAddress ?? null;
-}
-
-function headerValue(req: FastifyRequest, name: string): string | undefined {
-  const v = req.headers[name];
-  const first = Array.isArray(v) ? v[0] : v;
-  return first === undefined || first === '' ? undefined : first;
 }
