@@ -19,6 +19,7 @@ import { decryptSecret, hashToken, isTokenFormat, uuidV7 } from '../crypto/index
 import { endpointAllowed, type ApiProvider } from '../providers/api-providers.js';
 import type { Project, TokenUse } from '../store/index.js';
 import { clientIpOf, userAgentOf } from './client-address.js';
+import { withIncludeUsage } from './include-usage.js';
 import { ProxyErrors } from './proxy-errors.js';
 import type { ProxyMetrics } from './proxy-metrics.js';
 import { RelayHandler, type RelayResult } from './relay-handler.js';
@@ -215,6 +216,8 @@ export class ProxyHandler {
       return { bytes, stripUsage: false };
     }
     // Ask upstream for usage so the audit has token counts; the extra chunk is removed on the way back.
+    const spliced = opts === undefined ? withIncludeUsage(bytes) : undefined;
+    if (spliced !== undefined) return { bytes: spliced, stripUsage: true };
     json['stream_options'] = {
       ...(typeof opts === 'object' && opts !== null ? opts : {}),
       include_usage: true,
