@@ -206,6 +206,20 @@ describe('lean HTTP/1.1 path', () => {
     expect((await c.answer()).body).toBe('lean GET /v1/y ');
   });
 
+  it('reads requests split at every byte, the blank line included', async () => {
+    const h = await harness();
+    const c = await h.client();
+    const raw = post('/v1/a', '{"x":1}') + 'GET /v1/b HTTP/1.1\r\nHost: gw\r\n\r\n' + post('/v1/c', 'z');
+    for (const ch of raw) {
+      c.send(ch);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    expect((await c.answer()).body).toBe('lean POST /v1/a {"x":1}');
+    expect((await c.answer()).body).toBe('lean GET /v1/b ');
+    expect((await c.answer()).body).toBe('lean POST /v1/c z');
+    expect(h.lean.connections).toBe(1);
+  });
+
   it('answers pipelined requests in the order they came', async () => {
     const h = await harness((req, res) => {
       const delay = req.url === '/v1/slow' ? 80 : 0;
