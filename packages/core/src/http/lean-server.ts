@@ -154,7 +154,10 @@ class LeanConnection implements LeanExchange {
     this.parse();
   };
 
-  /** The client half-closed: as node:http (without httpAllowHalfOpen), the connection ends; an answer in flight sees 'close'. */
+  /**
+   * The client half-closed: as node:http (without httpAllowHalfOpen), the connection ends; an answer in flight
+   * sees 'close'.
+   */
   private readonly onEnd = (): void => {
     this.socket.end();
   };
@@ -220,7 +223,13 @@ class LeanConnection implements LeanExchange {
     const req = new LeanRequest(head.method, head.url, head.headers, body, this.socket);
     const res = new LeanResponse(this, this.socket, head.close);
     this.res = res;
-    this.p.opts.handle(req, res);
+    try {
+      this.p.opts.handle(req, res);
+    } catch (err) {
+      // As a throwing node:http 'request' listener: the error surfaces, and this connection does not hang on.
+      this.socket.destroy();
+      throw err;
+    }
   }
 
   /** The answer has been written whole: the connection closes or takes the next request. */
