@@ -2,4 +2,3 @@ export * from './raw-http.js';
 export * from './turn-end.js';
 export * from './lean-response.js';
 export * from './lean-server.js';
-export * from './request-head.js';

@@ -1,3 +1,5 @@
+import { lastNonSpace } from './json-bytes.js';
+
 const MEMBER = Buffer.from(',"stream_options":{"include_usage":true}');
 
 /**
@@ -7,12 +9,7 @@ const MEMBER = Buffer.from(',"stream_options":{"include_usage":true}');
  * `stream_options` (so no key appears twice); undefined when the bytes do not end with the object's `}`.
  */
 export function withIncludeUsage(bytes: Buffer): Buffer | undefined {
-  let end = bytes.length - 1;
-  while (end >= 0 && isJsonSpace(bytes[end] as number)) end--;
+  const end = lastNonSpace(bytes, -1);
   if (end <= 0 || bytes[end] !== 0x7d) return undefined;
   return Buffer.concat([bytes.subarray(0, end), MEMBER, bytes.subarray(end)]);
-}
-
-function isJsonSpace(b: number): boolean {
-  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }

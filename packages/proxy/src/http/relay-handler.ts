@@ -10,6 +10,7 @@ import {
   type SseEvent,
 } from '@llmops/core';
 import type { Dispatcher } from 'undici';
+import { isJsonSpace, lastNonSpace } from './json-bytes.js';
 import { HOP_BY_HOP } from './upstream-headers.js';
 
 /** Largest JSON answer kept to read its `usage` (the bytes are relayed regardless). */
@@ -603,10 +604,6 @@ function readJsonUsage(body: Buffer, r: RelayResult): void {
 
 const USAGE_KEY = Buffer.from('"usage"');
 
-function isJsonSpace(b: number | undefined): boolean {
-  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
-}
-
 /**
  * The `usage` object when it is the last member of the body's top-level object, as vLLM (and the simulator)
  * write it: only that object is decoded and parsed, not the whole answer. Undefined otherwise (OpenAI puts
@@ -618,8 +615,7 @@ function isJsonSpace(b: number | undefined): boolean {
 function usageAtEnd(body: Buffer): object | undefined {
   const key = body.lastIndexOf(USAGE_KEY);
   if (key < 0) return undefined;
-  let end = body.length - 1;
-  while (end > key && isJsonSpace(body[end])) end--;
+  const end = lastNonSpace(body, key);
   if (body[end] !== 0x7d) return undefined;
   let colon = key + USAGE_KEY.length;
   while (colon < end && isJsonSpace(body[colon])) colon++;
