@@ -95,6 +95,7 @@ export async function startProxy(config: ProxyConfig, log: Logger): Promise<Runn
     metrics,
     log,
   });
+  metrics.countInFlight(() => handler.active);
   let draining = false;
   const relay = (req: IncomingMessage | LeanRequest, res: ResponseSink): void => {
     if (!draining) {

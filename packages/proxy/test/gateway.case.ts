@@ -222,6 +222,53 @@ export function gatewaySuite(inboundHttp: 'lean' | 'node'): void {
       expect(requestId).toBeTruthy();
       expect(status).toBe(499);
     });
+
+    it('before the answer starts: upstream aborted, the request recorded as 499, nothing left in flight', async () => {
+      const t = await gw.newToken();
+      const requestId = `leaves-early-${Date.now()}`;
+      const ac = new AbortController();
+      const sent = fetch(`${gw.proxy.url}/v1/chat/completions`, {
+        method: 'POST',
+        signal: ac.signal,
+        headers: {
+          authorization: `Bearer ${t.token}`,
+          'content-type': 'application/json',
+          'x-request-id': requestId,
+          'x-sim-fault': 'slow_first_byte;ms=3000',
+        },
+        body: JSON.stringify({ model: 'sim-small', max_tokens: 4, messages: user }),
+      });
+      await new Promise((r) => setTimeout(r, 150));
+      ac.abort();
+      await expect(sent).rejects.toThrow();
+      const inFlight = async () => {
+        const text = await (await fetch(`${gw.proxy.url}/metrics/prometheus`)).text();
+        return Number(/^llmops_proxy_requests_in_flight (\d+)/m.exec(text)?.[1]);
+      };
+      let events: Array<{ request_id: string; outcome: string; metadata: string | Record<string, unknown> }> =
+        [];
+      for (let i = 0; i < 50 && events.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        events = (
+          await gw.manage<{ events: typeof events }>(
+            'GET',
+            `/manage/audit?action=proxy_request&project_id=${t.projectId}`,
+          )
+        ).body.events;
+      }
+      expect(events).toHaveLength(1);
+      const ev = events[0] as (typeof events)[number];
+      const meta =
+        typeof ev.metadata === 'string' ? (JSON.parse(ev.metadata) as Record<string, unknown>) : ev.metadata;
+      expect(ev.request_id).toBe(requestId);
+      expect(meta['status']).toBe(499);
+      expect(await inFlight()).toBe(0);
+      // The gateway closed its upstream request: the simulator saw its client go before the answer.
+      const timelines = (await (await fetch(`${gw.sim.url}/sim/requests?limit=50`)).json()) as {
+        data: Array<{ status: number; fault: string | null }>;
+      };
+      expect(timelines.data.filter((x) => x.fault === 'slow_first_byte').at(-1)?.status).toBe(499);
+    });
   });
 
   describe('virtual tokens', () => {

@@ -228,6 +228,7 @@ describe('injected faults through the official openai client', () => {
   });
 
   it('a slow first byte beyond the client timeout surfaces as APIConnectionTimeoutError', async () => {
+    const t0 = performance.now();
     const err = await client.chat.completions
       .create(
         { model: 'sim-small', messages: user('x') },
@@ -235,6 +236,14 @@ describe('injected faults through the official openai client', () => {
       )
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
+    // The ground truth has the client leaving at once, with nothing generated (not an answer 1.5 s later).
+    await new Promise((r) => setTimeout(r, 50));
+    const truth = (await (await fetch(`${sim.url}/sim/requests?limit=5`)).json()) as {
+      data: Array<{ status: number; fault: string | null; completionTokens: number; finishedAt: number }>;
+    };
+    const t = truth.data.filter((x) => x.fault === 'slow_first_byte').at(-1);
+    expect(t).toMatchObject({ status: 499, completionTokens: 0 });
+    expect(performance.now() - t0).toBeLessThan(1200);
   });
 
   it('a stream cut mid-way makes iteration throw', async () => {

@@ -21,6 +21,8 @@ export interface ResponseSink {
   readonly socket: Socket | null;
   readonly headersSent: boolean;
   readonly writableEnded: boolean;
+  /** The client's connection is gone before the answer ended. */
+  readonly destroyed: boolean;
   setHeader(name: string, value: string): unknown;
   writeHead(status: number, headers?: OutgoingHttpHeaders): unknown;
   flushHeaders(): void;
@@ -61,6 +63,11 @@ export class LeanResponse extends EventEmitter implements ResponseSink {
   ) {
     super();
     this.closeAfter = closeAfter;
+  }
+
+  /** As node's: the client's connection closed (or was destroyed) before the answer ended. */
+  get destroyed(): boolean {
+    return this.closed && !this.writableEnded;
   }
 
   /** As node's: true once the head is built (by `writeHead`), not only once it is on the wire. */

@@ -245,6 +245,12 @@ export class ProxyHandler {
     body: { bytes: Buffer | undefined; stripUsage: boolean },
     project: Project,
   ): void {
+    if (res.destroyed) {
+      // The client left while its token was checked or its body read: nothing is sent upstream.
+      this.record(ctx, 499, null, null, null, monoNow() - ctx.t0, 'client disconnected');
+      this.done();
+      return;
+    }
     const base = baseOf(project.upstreamUrl ?? this.d.upstreamUrl ?? this.d.provider.baseUrl);
     const headers = upstreamHeaders(req.headers, this.upstreamKey(project), ctx.requestId);
     const tDispatch = monoNow();
@@ -311,7 +317,8 @@ export class ProxyHandler {
   }
 
   private finish(ctx: Ctx, r: RelayResult, tDispatch: number): void {
-    if (r.error !== null && r.status === 0) return; // answered (and recorded) by fail()
+    // Failed before an answer started: answered (and recorded) by fail(), unless the client had already left.
+    if (r.error !== null && r.status === 0 && !r.clientAborted) return;
     // Everything before the upstream request was written, waits for a connection included; relaying the answer
     // back is synchronous and adds ~nothing.
     const tUp = r.tWritten ?? tDispatch;

@@ -47,6 +47,8 @@ export class ProxyMetrics {
   /** Label-bound children per project×model: the request path then only adds numbers. */
   private readonly children = new Map<string, Children>();
   private readonly models = new Set<string>();
+  /** Requests the gateway holds now (set by the request path with {@link countInFlight}). */
+  private inFlight: () => number = () => 0;
 
   constructor() {
     const registers = [this.registry];
@@ -92,6 +94,15 @@ export class ProxyMetrics {
       help: 'Requests answered with an error status (compatible with llm-proxy).',
       registers,
     });
+    const inFlight = (): number => this.inFlight();
+    new Gauge({
+      name: 'llmops_proxy_requests_in_flight',
+      help: 'Requests the gateway holds now: received and not yet answered and recorded.',
+      registers,
+      collect() {
+        this.set(inFlight());
+      },
+    });
     const startedAt = this.startedAt;
     new Gauge({
       name: 'llm_proxy_uptime_seconds',
@@ -101,6 +112,11 @@ export class ProxyMetrics {
         this.set((Date.now() - startedAt) / 1000);
       },
     });
+  }
+
+  /** Where the in-flight gauge reads its value (the request path's own count). */
+  countInFlight(read: () => number): void {
+    this.inFlight = read;
   }
 
   observe(r: {

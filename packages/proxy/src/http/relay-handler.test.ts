@@ -1,7 +1,8 @@
+import { EventEmitter } from 'node:events';
 import { createServer, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
-import { SseParser, type SseEvent } from '@llmops/core';
-import type { Dispatcher } from 'undici';
+import { LeanDispatcher, SseParser, type SseEvent, type UpstreamDispatcher } from '@llmops/core';
+import { Agent, type Dispatcher } from 'undici';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RelayHandler, type RelayResult } from './relay-handler.js';
@@ -500,6 +501,74 @@ describe('stream relay on a real socket', () => {
       expect(drainListeners).toBe(baseline);
     } finally {
       await new Promise((r) => server.close(r));
+    }
+  });
+});
+
+describe('a client that leaves while its request waits for an upstream connection', () => {
+  /** A client response that only knows whether its client is still there. */
+  function leavingClient() {
+    const res = Object.assign(new EventEmitter(), {
+      socket: null,
+      headersSent: false,
+      writableEnded: false,
+      destroyed: false,
+      writeHead: () => res,
+      setHeader: () => res,
+      flushHeaders() {},
+      write: () => true,
+      end: () => res,
+      destroy: () => res,
+    });
+    return {
+      res: res as unknown as ServerResponse,
+      leave() {
+        res.destroyed = true;
+        res.emit('close');
+      },
+    };
+  }
+
+  const dispatchers: Array<[string, () => UpstreamDispatcher]> = [
+    ['undici', () => new Agent({ connections: 1 })],
+    ['lean', () => new LeanDispatcher(new Agent(), { connections: 1 })],
+  ];
+
+  it.each(dispatchers)('%s: the request is never sent, and its end is reported', async (_name, make) => {
+    const seen: string[] = [];
+    let release: () => void = () => {};
+    const upstream = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      req.resume();
+      if (req.url === '/first') release = () => res.end('{"ok":true}');
+      else res.end('{"ok":true}');
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const origin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    const dispatcher = make();
+    try {
+      const ends: Array<Promise<RelayResult>> = [];
+      const clients = ['/first', '/queued'].map((path) => {
+        const client = leavingClient();
+        let done: (r: RelayResult) => void = () => {};
+        ends.push(new Promise((r) => (done = r)));
+        const relay = new RelayHandler(client.res, path, false, () => {}, done);
+        dispatcher.dispatch({ origin, path, method: 'GET', headers: {} }, relay);
+        return client;
+      });
+      while (seen.length === 0) await new Promise((r) => setTimeout(r, 5));
+      // The only connection is busy with /first: /queued waits for it, and its client goes.
+      clients[1]?.leave();
+      release();
+      const [first, queued] = await Promise.all(ends);
+      expect(first?.status).toBe(200);
+      expect(queued).toMatchObject({ clientAborted: true, status: 0 });
+      // What the connection does next is up to the pool: upstream must still never see /queued.
+      await new Promise((r) => setTimeout(r, 50));
+      expect(seen).toEqual(['/first']);
+    } finally {
+      await dispatcher.close();
+      await new Promise((r) => upstream.close(r));
     }
   });
 });

@@ -122,17 +122,24 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
     /** Runs the sending of what an upstream read relayed once the read is parsed; a test passes its own. */
     private readonly soon: (fn: () => void) => void = queueMicrotask,
   ) {
-    res.once('close', () => {
-      if (!this.done) {
-        this.result.clientAborted = true;
-        this.controller?.abort(new Error('client disconnected'));
-      }
-    });
+    if (res.destroyed) this.result.clientAborted = true;
+    else
+      res.once('close', () => {
+        if (!this.done) {
+          this.result.clientAborted = true;
+          this.controller?.abort(new Error('client disconnected'));
+        }
+      });
   }
 
   /** undici calls this right before it writes the request upstream (after any wait for a pooled connection). */
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
+    if (this.result.clientAborted) {
+      // The client left while the request waited for a connection: it is not sent.
+      controller.abort(new Error('client disconnected'));
+      return;
+    }
     if (this.result.tWritten === null) this.result.tWritten = monoNow();
   }
 

@@ -123,8 +123,19 @@ function handle<T extends GenerationRequest>(
     timeline,
     receivedMono,
   });
-  if (fault?.name === 'slow_first_byte') setTimeout(() => session.start(), fault.ms);
-  else session.start();
+  if (fault?.name !== 'slow_first_byte') {
+    session.start();
+    return;
+  }
+  const held = setTimeout(() => {
+    res.off('close', gone);
+    session.start();
+  }, fault.ms);
+  const gone = (): void => {
+    clearTimeout(held);
+    session.abandon();
+  };
+  res.once('close', gone);
 }
 
 /** Prompt tokens served from the model's prefix cache (null when prefix caching is off); counted in /metrics. */

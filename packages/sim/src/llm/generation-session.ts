@@ -69,6 +69,17 @@ export class GenerationSession implements EngineSequence {
     if (s.fault?.name === 'stall') this.stall = { atStep: s.fault.after, ms: s.fault.ms };
   }
 
+  /**
+   * The client left before the answer started (while a slow first byte was held back): recorded as 499 with no
+   * token generated, and the engine never sees the request.
+   */
+  abandon(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.s.timeline.status = 499;
+    this.record(0);
+  }
+
   start(): void {
     const { res, stream, timeline, model } = this.s;
     // A zero-delay answer without stall is written before this returns: no disconnect to watch for.
@@ -207,12 +218,12 @@ export class GenerationSession implements EngineSequence {
     this.record();
   }
 
-  private record(): void {
+  private record(completionTokens = this.s.plan.choices.reduce((a, c) => a + c.tokens.length, 0)): void {
     const { state, model, plan, timeline, receivedMono } = this.s;
     const now = monoNow();
     timeline.finishedAt = monoToEpoch(now);
     if (this.admittedAt !== undefined) timeline.admittedAt = monoToEpoch(this.admittedAt);
-    timeline.completionTokens = plan.choices.reduce((a, c) => a + c.tokens.length, 0);
+    timeline.completionTokens = completionTokens;
     state.timelines.add(timeline);
     if (timeline.status !== 200) return;
     const m = state.metrics.forModel(model.profile.id);
