@@ -263,6 +263,14 @@ describe('injected faults through the official openai client', () => {
     })().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     expect(chunks).toBeGreaterThan(0);
+    // The ground truth counts the three tokens that left, not the thirty planned.
+    const truth = (await (await fetch(`${sim.url}/sim/requests?limit=5`)).json()) as {
+      data: Array<{ status: number; fault: string | null; completionTokens: number }>;
+    };
+    expect(truth.data.filter((x) => x.fault === 'cut').at(-1)).toMatchObject({
+      status: 0,
+      completionTokens: 3,
+    });
   });
 
   it('a malformed chunk makes iteration throw a parse error', async () => {

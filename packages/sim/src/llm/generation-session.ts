@@ -56,6 +56,8 @@ export class GenerationSession implements EngineSequence {
   private readonly rolesSent: boolean[];
   /** The engine's last step: the longest choice's last token. */
   private readonly lastStep: number;
+  /** Token chunks of a stream produced so far, all choices (what a cut or abandoned stream had delivered). */
+  private written = 0;
   /** Zero-delay models produce a whole answer in one tick: it is gathered here and written once. */
   private pending: string | null;
 
@@ -77,7 +79,7 @@ export class GenerationSession implements EngineSequence {
     if (this.finished) return;
     this.finished = true;
     this.s.timeline.status = 499;
-    this.record(0);
+    this.record();
   }
 
   start(): void {
@@ -145,6 +147,7 @@ export class GenerationSession implements EngineSequence {
         this.rolesSent[i] = true;
         out += sseData(format.roleChunk(i));
       }
+      this.written++;
       const last = step === c.tokens.length - 1;
       const usage = continuousUsage ? usageOf(plan, step) : undefined;
       out += sseData(
@@ -218,12 +221,15 @@ export class GenerationSession implements EngineSequence {
     this.record();
   }
 
-  private record(completionTokens = this.s.plan.choices.reduce((a, c) => a + c.tokens.length, 0)): void {
+  private record(): void {
     const { state, model, plan, timeline, receivedMono } = this.s;
     const now = monoNow();
     timeline.finishedAt = monoToEpoch(now);
     if (this.admittedAt !== undefined) timeline.admittedAt = monoToEpoch(this.admittedAt);
-    timeline.completionTokens = completionTokens;
+    // What the answer carried: all of it when whole; a cut or abandoned stream's tokens so far; an unfinished
+    // body answer, none.
+    timeline.completionTokens =
+      timeline.status === 200 ? plan.choices.reduce((a, c) => a + c.tokens.length, 0) : this.written;
     state.timelines.add(timeline);
     if (timeline.status !== 200) return;
     const m = state.metrics.forModel(model.profile.id);

@@ -14,6 +14,7 @@ export interface Timeline {
   tokenAt: number[];
   finishedAt: number | null;
   promptTokens: number;
+  /** Tokens the answer carried, all choices: a cut or abandoned stream's tokens so far; an unfinished body, 0. */
   completionTokens: number;
   status: number;
   fault: string | null;
