@@ -1,3 +1,4 @@
+import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { loadApiProvider } from '@llmops/proxy';
 import { compatPath } from '../../../test-support/compat.js';
@@ -51,6 +52,12 @@ describe("the original's api_providers.yaml", () => {
         headers: { authorization: `Bearer ${t.body.token}`, origin: 'https://evil.example' },
       });
       expect(origin.status).toBe(403);
+      // An empty Origin is no origin (Go's Header.Get in the original cannot tell them apart): let through.
+      const empty = await request(`${gw.proxy.url}/v1/models`, {
+        headers: { authorization: `Bearer ${t.body.token}`, origin: '' },
+      });
+      await empty.body.dump();
+      expect(empty.statusCode).toBe(200);
       const preflight = await fetch(`${gw.proxy.url}/v1/chat/completions`, {
         method: 'OPTIONS',
         headers: { origin: 'http://localhost:4000' },

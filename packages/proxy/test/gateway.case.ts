@@ -441,6 +441,42 @@ export function gatewaySuite(inboundHttp: 'lean' | 'node'): void {
       expect(ev).toMatchObject({ client_ip: '127.0.0.1', user_agent: expect.stringMatching(/^OpenAI\/JS /) });
     });
 
+    it("keeps a client's well-formed request and correlation ids, and makes up a request id for a bad one", async () => {
+      const t = await gw.newToken();
+      const ask = async (requestId: string, correlationId: string) => {
+        const r = await request(`${gw.proxy.url}/v1/models`, {
+          headers: {
+            authorization: `Bearer ${t.token}`,
+            'x-request-id': requestId,
+            'x-correlation-id': correlationId,
+          },
+        });
+        await r.body.dump();
+        expect(r.statusCode).toBe(200);
+        return r.headers['x-request-id'] as string;
+      };
+      const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+      expect(await ask('client-req-1', 'run-42')).toBe('client-req-1');
+      // Empty, with a space, or past 200 characters: the gateway's own id, as the management API does.
+      const made = [await ask('', 'run 42'), await ask('has space', ''), await ask('x'.repeat(201), 'y')];
+      for (const id of made) expect(id).toMatch(uuid);
+      let events: Array<{ request_id: string; correlation_id: string | null }> = [];
+      for (let i = 0; i < 50 && events.length < 4; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        events = (
+          await gw.manage<{ events: typeof events }>(
+            'GET',
+            `/manage/audit?action=proxy_request&project_id=${t.projectId}`,
+          )
+        ).body.events;
+      }
+      const byId = new Map(events.map((e) => [e.request_id, e.correlation_id]));
+      expect(byId.get('client-req-1')).toBe('run-42');
+      // Every request has its record; a correlation id with a space is not kept (the API leaves the field out).
+      expect(made.every((id) => byId.has(id))).toBe(true);
+      expect(made.map((id) => byId.get(id) ?? null)).toEqual([null, null, 'y']);
+    });
+
     it("records a forwarded client's address and user agent, as for management calls", async () => {
       const t = await gw.newToken();
       const r = await request(`${gw.proxy.url}/v1/models`, {

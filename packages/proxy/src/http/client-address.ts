@@ -30,3 +30,15 @@ export function headerValue(req: ClientSide, name: string): string | undefined {
   const first = Array.isArray(v) ? v[0] : v;
   return first === undefined || first === '' ? undefined : first;
 }
+
+/** Visible ASCII without spaces, bounded: safe to echo in a header and to store in an audit row. */
+const ID_PATTERN = /^[\x21-\x7e]{1,200}$/;
+
+/**
+ * The client's own request or correlation id (its first value) when it is 1–200 visible ASCII characters without
+ * spaces; undefined otherwise, and the caller makes one up. The /v1 path and the management API use the same rule.
+ */
+export function clientId(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value !== undefined && ID_PATTERN.test(value) ? value : undefined;
+}

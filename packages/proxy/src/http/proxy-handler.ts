@@ -18,7 +18,7 @@ import type { TokenGate } from '../auth/token-gate.js';
 import { decryptSecret, hashToken, isTokenFormat, uuidV7 } from '../crypto/index.js';
 import { endpointAllowed, type ApiProvider } from '../providers/api-providers.js';
 import type { Project, TokenUse } from '../store/index.js';
-import { clientIpOf, userAgentOf } from './client-address.js';
+import { clientId, clientIpOf, headerValue, userAgentOf } from './client-address.js';
 import { withIncludeUsage } from './include-usage.js';
 import { ProxyErrors } from './proxy-errors.js';
 import type { ProxyMetrics } from './proxy-metrics.js';
@@ -47,7 +47,7 @@ type ClientRequest = IncomingMessage | LeanRequest;
 interface Ctx {
   t0: number;
   requestId: string;
-  /** The client's `X-Correlation-ID` (e.g. a load test's run), kept in the audit record; at most 128 characters. */
+  /** The client's `X-Correlation-ID` (e.g. a load test's run), kept in the audit record (rule: `clientId`). */
   correlationId: string | null;
   method: string;
   path: string;
@@ -99,8 +99,8 @@ export class ProxyHandler {
     const q = url.indexOf('?');
     const ctx: Ctx = {
       t0: monoNow(),
-      requestId: headerOf(req, 'x-request-id') ?? uuidV7(),
-      correlationId: headerOf(req, 'x-correlation-id')?.slice(0, 128) ?? null,
+      requestId: clientId(req.headers['x-request-id']) ?? uuidV7(),
+      correlationId: clientId(req.headers['x-correlation-id']) ?? null,
       method: req.method ?? 'GET',
       path: q < 0 ? url : url.slice(0, q),
       model: 'unknown',
@@ -133,7 +133,7 @@ export class ProxyHandler {
     if (!p.allowedMethods.has(ctx.method))
       throw ProxyErrors.error('method_not_allowed', { method: ctx.method });
     if (!endpointAllowed(p, ctx.path)) throw ProxyErrors.error('endpoint_not_found', { path: ctx.path });
-    const origin = headerOf(req, 'origin');
+    const origin = headerValue(req, 'origin');
     if (origin !== undefined && p.allowedOrigins.length > 0 && !p.allowedOrigins.includes(origin)) {
       throw ProxyErrors.error('origin_not_allowed');
     }
@@ -293,14 +293,14 @@ export class ProxyHandler {
   }
 
   private preflight(req: ClientRequest, res: ResponseSink, ctx: Ctx): void {
-    const origin = headerOf(req, 'origin');
+    const origin = headerValue(req, 'origin');
     const headers: Record<string, string> = { 'x-request-id': ctx.requestId };
     if (origin !== undefined) {
       headers['access-control-allow-origin'] = origin;
       headers['vary'] = 'Origin';
       headers['access-control-allow-methods'] = [...this.d.provider.allowedMethods].join(', ');
       headers['access-control-allow-headers'] =
-        headerOf(req, 'access-control-request-headers') ?? 'Authorization, Content-Type';
+        headerValue(req, 'access-control-request-headers') ?? 'Authorization, Content-Type';
       headers['access-control-max-age'] = '86400';
     }
     res.writeHead(204, headers);
@@ -403,11 +403,6 @@ export class ProxyHandler {
     this.inFlight--;
     if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
-}
-
-function headerOf(req: ClientRequest, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
 }
 
 /** SHA-256 of recently seen tokens: a client sends the same token thousands of times. Bounded. */

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { clientId } from '../http/client-address.js';
 import type { RequestIds } from './manage-audit.js';
-
-/** Visible ASCII without spaces, bounded: safe to echo in a header and to store in an audit row. */
-const ID_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
 /**
  * Echoes the client's X-Request-ID and X-Correlation-ID (or generates them), as the original's management
@@ -17,9 +15,4 @@ export function assignRequestIds(req: FastifyRequest, reply: FastifyReply): void
   };
   req.manageIds = ids;
   void reply.header('X-Request-ID', ids.requestId).header('X-Correlation-ID', ids.correlationId);
-}
-
-function clientId(header: string | string[] | undefined): string | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  return value !== undefined && ID_PATTERN.test(value) ? value : undefined;
 }
