@@ -72,6 +72,12 @@ export const proxyConfig = defineConfig({
     description:
       'Upstream time to response headers (unlike the original, it does not cut streams: see upstreamIdleTimeout).',
   }),
+  clientIdleTimeout: opt.duration({
+    env: 'CLIENT_IDLE_TIMEOUT',
+    min: 1,
+    description:
+      "How long a client's idle keep-alive connection is kept open; default 2 × REQUEST_TIMEOUT, as the original's IdleTimeout. Keep it above the idle timeout of a load balancer in front.",
+  }),
   upstreamIdleTimeout: opt.duration({
     env: 'UPSTREAM_IDLE_TIMEOUT',
     default: 120_000,

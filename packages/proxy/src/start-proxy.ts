@@ -115,6 +115,9 @@ export async function startProxy(config: ProxyConfig, log: Logger): Promise<Runn
         if (!req.url?.startsWith('/v1/')) return fastifyHandler(req, res);
         relay(req, res);
       });
+      // node's own default is 5 s, below any load balancer's idle timeout (a balancer then sends requests on
+      // connections the gateway is closing); Fastify sets its 72 s only on servers it creates itself.
+      server.keepAliveTimeout = config.clientIdleTimeout ?? 2 * config.requestTimeout;
       if (config.inboundHttp === 'lean')
         attachLeanPath(server, { prefix: '/v1/', maxBodyBytes: config.maxRequestSize, handle: relay });
       return server;

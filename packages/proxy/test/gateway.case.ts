@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import OpenAI from 'openai';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -400,6 +401,62 @@ export function gatewaySuite(inboundHttp: 'lean' | 'node'): void {
       expect(prom).toContain('llm_proxy_requests_total');
       expect(prom).not.toContain(UPSTREAM_KEY);
       expect(prom).not.toContain(MANAGEMENT_TOKEN);
+    });
+  });
+
+  describe('client keep-alive', () => {
+    /** One request on a raw connection; resolves with the answer's head and when the gateway closed it. */
+    function idleAfterAnswer(url: string, token: string): Promise<{ head: string; idleMs: number }> {
+      const { port } = new URL(url);
+      return new Promise((resolve, reject) => {
+        let text = '';
+        let answeredAt = 0;
+        const socket = connect(Number(port), '127.0.0.1', () =>
+          socket.write(`GET /v1/models HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer ${token}\r\n\r\n`),
+        );
+        socket.setEncoding('latin1');
+        socket.on('data', (d: string) => {
+          text += d;
+          if (answeredAt === 0 && text.includes('"data"')) answeredAt = performance.now();
+        });
+        socket.on('error', reject);
+        socket.on('close', () =>
+          resolve({ head: text.slice(0, text.indexOf('\r\n\r\n') + 2), idleMs: performance.now() - answeredAt }),
+        );
+      });
+    }
+
+    it('keeps an idle client connection 2 × REQUEST_TIMEOUT by default (60 s, as the original), not 5 s', async () => {
+      const { port } = new URL(gw.proxy.url);
+      const socket = connect(Number(port), '127.0.0.1');
+      const head = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        socket.on('connect', () =>
+          socket.write(`GET /v1/models HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer ${token}\r\n\r\n`),
+        );
+        socket.setEncoding('latin1');
+        socket.on('data', (d: string) => {
+          text += d;
+          if (text.includes('\r\n\r\n')) resolve(text);
+        });
+        socket.on('error', reject);
+      });
+      socket.destroy();
+      expect(head.toLowerCase()).toContain('keep-alive: timeout=60\r\n');
+    });
+
+    it('closes an idle client connection after CLIENT_IDLE_TIMEOUT', async () => {
+      const g = await startGateway({ proxy: { clientIdleTimeout: '1s' } });
+      try {
+        const t = await g.newToken();
+        const r = await idleAfterAnswer(g.proxy.url, t.token);
+        expect(r.head.toLowerCase()).toContain('keep-alive: timeout=1\r\n');
+        // As node:http, a second past the advertised timeout (the lean path's sweep adds up to another second).
+        expect(r.idleMs).toBeGreaterThanOrEqual(1900);
+        expect(r.idleMs).toBeLessThan(4500);
+      } finally {
+        await g.close();
+      }
     });
   });
 

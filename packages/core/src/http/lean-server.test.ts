@@ -355,6 +355,8 @@ describe('lean HTTP/1.1 path', () => {
     const c = await h.client();
     c.send('GET /v1/x HTTP/1.1\r\nHost: gw\r\n\r\n');
     expect((await c.answer()).headers['keep-alive']).toBe('timeout=0');
+    // As node:http, a second past the advertised timeout (then within the 1 s sweep).
+    expect(await c.closed(1100)).toBe(false);
     expect(await c.closed(2500)).toBe(true);
   });
 

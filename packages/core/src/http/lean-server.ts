@@ -243,7 +243,10 @@ class LeanConnection implements LeanExchange {
     if (this.socket.isPaused()) this.socket.resume();
     this.requestStart = Date.now();
     if (this.buf === undefined) {
-      this.deadline = after(this.requestStart, this.p.server.keepAliveTimeout);
+      // As node:http: a second past the advertised `Keep-Alive: timeout`, so a client that trusts it and sends
+      // just before it ends does not meet a closing connection.
+      const ka = this.p.server.keepAliveTimeout;
+      this.deadline = ka > 0 ? this.requestStart + ka + KEEP_ALIVE_GRACE_MS : 0;
       return;
     }
     // A pipelined request that arrived meanwhile: parsed after the answer's writes, in order.
@@ -285,6 +288,9 @@ class LeanConnection implements LeanExchange {
 }
 
 function noop(): void {}
+
+/** What node:http waits past its keepAliveTimeout before it closes an idle connection. */
+const KEEP_ALIVE_GRACE_MS = 1000;
 
 /** A deadline `ms` after `t`; a timeout of 0 means none (node:http's convention). */
 function after(t: number, ms: number): number {
