@@ -421,7 +421,10 @@ export function gatewaySuite(inboundHttp: 'lean' | 'node'): void {
         });
         socket.on('error', reject);
         socket.on('close', () =>
-          resolve({ head: text.slice(0, text.indexOf('\r\n\r\n') + 2), idleMs: performance.now() - answeredAt }),
+          resolve({
+            head: text.slice(0, text.indexOf('\r\n\r\n') + 2),
+            idleMs: performance.now() - answeredAt,
+          }),
         );
       });
     }

@@ -79,7 +79,8 @@ export type ChatCompletionChunkChoice = z.output<typeof ChatCompletionChunkChoic
 
 /**
  * One `data:` event of a streamed chat completion. With `stream_options.include_usage` the last chunk has empty
- * `choices` and a `usage`; the others carry `usage: null` (or, with vLLM's `continuous_usage_stats`, running totals).
+ * `choices` and a `usage`; the others carry `usage: null` (OpenAI), no `usage` (vLLM), or, with vLLM's
+ * `continuous_usage_stats`, running totals.
  */
 export const ChatCompletionChunkSchema = z.looseObject({
   id: z.string(),

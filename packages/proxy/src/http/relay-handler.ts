@@ -362,8 +362,12 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
    * once the answer's end is in sight. `text` is `data` read as latin1 when the caller already has it.
    */
   private write(data: Buffer, text?: string): void {
+    if (this.stripUsageChunk) {
+      // Whole events only on this path: a `"usage":null` is never split between two writes.
+      text = withoutNullUsage(text ?? data.toString('latin1'));
+    }
     if (this.final) {
-      (this.held ??= []).push(data);
+      (this.held ??= []).push(text ?? data);
       this.queueFlush();
       return;
     }
@@ -469,6 +473,22 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
     }
     this.onFinish(r);
   }
+}
+
+/** A `"usage": null` member written with spaces around its colon or comma (compact ones are removed first). */
+const SPACED_NULL_USAGE = /,\s*"usage"\s*:\s*null(?=\s*[,}])|"usage"\s*:\s*null\s*,\s*/g;
+
+/**
+ * Events without the `"usage":null` member that `stream_options.include_usage` adds to every chunk (OpenAI's
+ * servers send it; vLLM's do not): the gateway asked for it, and a client that did not sees chunks without a
+ * `usage` key, as it would from upstream directly. A JSON string cannot hold `"usage"` unescaped, so only members
+ * match. `text` is latin1 (one character per byte), which keeps every other byte as it came.
+ */
+export function withoutNullUsage(text: string): string {
+  if (text.indexOf('"usage"') < 0) return text;
+  // One serializer writes a stream: compact (OpenAI's), or with spaces (some Python servers).
+  if (text.indexOf(',"usage":null') >= 0) return text.replaceAll(',"usage":null', '');
+  return text.replace(SPACED_NULL_USAGE, '');
 }
 
 /**

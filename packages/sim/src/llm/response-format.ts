@@ -36,18 +36,18 @@ export function usageOf(plan: GenerationPlan, upToStep?: number): UsageJson {
  */
 export class ResponseFormat {
   private headText: string | undefined;
-  private readonly usageTail: string;
 
   constructor(
     readonly kind: ApiKind,
     readonly id: string,
     readonly created: number,
     readonly model: string,
-    /** `stream_options.include_usage`: every chunk carries `"usage":null` and a final usage chunk follows. */
+    /**
+     * `stream_options.include_usage`: a final usage chunk follows the others, which (as vLLM's, serialized without
+     * unset fields) carry no `usage` member at all; OpenAI's would carry `"usage":null`.
+     */
     readonly includeUsage: boolean,
-  ) {
-    this.usageTail = includeUsage ? '],"usage":null}' : ']}';
-  }
+  ) {}
 
   /** The text every chunk starts with; built on first use, since a non-streamed answer never needs it. */
   private get head(): string {
@@ -60,7 +60,7 @@ export class ResponseFormat {
 
   /** The first chunk of a chat choice: the assistant role with empty content. */
   roleChunk(index: number): string {
-    return `${this.head}{"index":${index},"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}${this.usageTail}`;
+    return `${this.head}{"index":${index},"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}`;
   }
 
   tokenChunk(
@@ -71,7 +71,7 @@ export class ResponseFormat {
     usage?: UsageJson,
   ): string {
     const fin = finish === null ? 'null' : `"${finish}"`;
-    const tail = usage ? `],"usage":${usageJson(usage)}}` : this.usageTail;
+    const tail = usage ? `],"usage":${usageJson(usage)}}` : ']}';
     // Tokens come from the simulator's own ASCII vocabulary (text-generator.ts): nothing in them needs escaping.
     const text = `"${token}"`;
     if (this.kind === 'completion') {
@@ -84,7 +84,7 @@ export class ResponseFormat {
   /** A chunk with no token that only closes a choice (used when a choice ends with zero tokens). */
   finishChunk(index: number, finish: string): string {
     const body = this.kind === 'chat' ? `"delta":{}` : `"text":""`;
-    return `${this.head}{"index":${index},${body},"logprobs":null,"finish_reason":"${finish}"}${this.usageTail}`;
+    return `${this.head}{"index":${index},${body},"logprobs":null,"finish_reason":"${finish}"}]}`;
   }
 
   /** The trailing chunk with `choices: []` and the usage, sent when include_usage is set. */
