@@ -499,6 +499,8 @@ export function gatewaySuite(inboundHttp: 'lean' | 'node'): void {
       expect(meta['ttft_ms']).toBeGreaterThan(0);
       // Who called: the TCP peer (no forwarding header here) and the client's User-Agent.
       expect(ev).toMatchObject({ client_ip: '127.0.0.1', user_agent: expect.stringMatching(/^OpenAI\/JS /) });
+      // The original's actor for proxied requests, so `?actor=system` finds them.
+      expect(ev).toMatchObject({ actor: 'system' });
     });
 
     it("keeps a client's well-formed request and correlation ids, and makes up a request id for a bad one", async () => {

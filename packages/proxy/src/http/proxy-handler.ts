@@ -375,7 +375,7 @@ export class ProxyHandler {
     this.d.audit?.push({
       timestamp: new Date(),
       action: 'proxy_request',
-      actor: 'proxy',
+      actor: 'system',
       outcome: status === 0 || status >= 500 ? 'error' : status >= 400 ? 'failure' : 'success',
       projectId: ctx.project?.id ?? null,
       requestId: ctx.requestId,
