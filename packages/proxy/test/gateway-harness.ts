@@ -24,6 +24,8 @@ export interface Gateway {
     minutes?: number;
     projectName?: string;
   }): Promise<{ token: string; tokenId: string; projectId: string }>;
+  /** The project's proxied-request audit records once there are at least `count` (written in batches), or after 1 s. */
+  proxyAudit<T>(projectId: string, count: number): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -86,6 +88,15 @@ export async function startGateway(
         ...(o.maxRequests !== undefined ? { max_requests: o.maxRequests } : {}),
       });
       return { token: t.body.token, tokenId: t.body.id, projectId: p.body.id };
+    },
+    async proxyAudit<T>(projectId: string, count: number) {
+      let events: T[] = [];
+      for (let i = 0; i < 50 && events.length < count; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        const path = `/manage/audit?action=proxy_request&project_id=${projectId}`;
+        events = (await manage<{ events: T[] | null }>('GET', path)).body.events ?? [];
+      }
+      return events;
     },
     async close() {
       await proxy.close();

@@ -246,19 +246,10 @@ export function gatewaySuite(inboundHttp: 'lean' | 'node'): void {
         const text = await (await fetch(`${gw.proxy.url}/metrics/prometheus`)).text();
         return Number(/^llmops_proxy_requests_in_flight (\d+)/m.exec(text)?.[1]);
       };
-      let events: Array<{ request_id: string; outcome: string; metadata: string | Record<string, unknown> }> =
-        [];
-      for (let i = 0; i < 50 && events.length === 0; i++) {
-        await new Promise((r) => setTimeout(r, 20));
-        events = (
-          await gw.manage<{ events: typeof events }>(
-            'GET',
-            `/manage/audit?action=proxy_request&project_id=${t.projectId}`,
-          )
-        ).body.events;
-      }
+      type Event = { request_id: string; outcome: string; metadata: string | Record<string, unknown> };
+      const events = await gw.proxyAudit<Event>(t.projectId, 1);
       expect(events).toHaveLength(1);
-      const ev = events[0] as (typeof events)[number];
+      const ev = events[0] as Event;
       const meta =
         typeof ev.metadata === 'string' ? (JSON.parse(ev.metadata) as Record<string, unknown>) : ev.metadata;
       expect(ev.request_id).toBe(requestId);
@@ -522,16 +513,7 @@ export function gatewaySuite(inboundHttp: 'lean' | 'node'): void {
       // Empty, with a space, or past 200 characters: the gateway's own id, as the management API does.
       const made = [await ask('', 'run 42'), await ask('has space', ''), await ask('x'.repeat(201), 'y')];
       for (const id of made) expect(id).toMatch(uuid);
-      let events: Array<{ request_id: string; correlation_id: string | null }> = [];
-      for (let i = 0; i < 50 && events.length < 4; i++) {
-        await new Promise((r) => setTimeout(r, 20));
-        events = (
-          await gw.manage<{ events: typeof events }>(
-            'GET',
-            `/manage/audit?action=proxy_request&project_id=${t.projectId}`,
-          )
-        ).body.events;
-      }
+      const events = await gw.proxyAudit<{ request_id: string; correlation_id?: string }>(t.projectId, 4);
       const byId = new Map(events.map((e) => [e.request_id, e.correlation_id]));
       expect(byId.get('client-req-1')).toBe('run-42');
       // Every request has its record; a correlation id with a space is not kept (the API leaves the field out).
