@@ -107,8 +107,9 @@ export class ProxyHandler {
       streamed: false,
       project: undefined,
       tokenId: undefined,
-      clientIp: clientIpOf(req),
-      userAgent: userAgentOf(req),
+      // Only the audit record needs them.
+      clientIp: this.d.audit ? clientIpOf(req) : null,
+      userAgent: this.d.audit ? userAgentOf(req) : null,
     };
     this.inFlight++;
     // The logger redacts credentials (Authorization and friends); headers are only logged at trace level.
