@@ -132,6 +132,7 @@ export async function startProxy(config: ProxyConfig, log: Logger): Promise<Runn
       if (config.auditEnabled) audit.push(ev);
     },
     onChange: () => gate.invalidate(),
+    flushUses: (tokenId) => gate.flushUses(tokenId),
   });
   app.setNotFoundHandler((req, reply) => {
     const e = toErrorResponse(

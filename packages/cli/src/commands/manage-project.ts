@@ -1,13 +1,14 @@
 import { defineConfig, opt } from '@llmops/core';
 import { defineCommand } from '../command.js';
 import type { UpdateProjectInput } from '../manage/manage-client.js';
+import { clearableUrl, idArgument, idFrom } from '../manage/manage-ids.js';
 import { clientFor, manageConnectionOptions, print } from '../manage/manage-options.js';
 import { projectFields, projectTable } from '../manage/manage-views.js';
 
-const idOption = opt.string({ required: true, minLength: 1, description: 'Project id.' });
-const upstreamUrlOption = opt.url({
-  description: "The project's upstream base URL (llmops extension; default: the gateway's global upstream).",
-});
+const idOption = opt.string({ minLength: 1, description: 'Project id (same as the first argument).' });
+const idArgs = [idArgument('project-id', 'Project id')];
+const UPSTREAM_DESCRIPTION =
+  "The project's upstream base URL (llmops extension; default: the gateway's global upstream).";
 
 export const manageProjectListCommand = defineCommand({
   path: ['manage', 'project', 'list'],
@@ -22,9 +23,10 @@ export const manageProjectListCommand = defineCommand({
 export const manageProjectGetCommand = defineCommand({
   path: ['manage', 'project', 'get'],
   summary: 'Show one project.',
+  args: idArgs,
   config: defineConfig({ ...manageConnectionOptions, id: idOption }),
   async run(config, ctx) {
-    const project = await clientFor(config).getProject(config.id);
+    const project = await clientFor(config).getProject(idFrom(config.id, ctx, 'project'));
     print(ctx, config, project, () => projectFields(project));
   },
 });
@@ -41,7 +43,7 @@ export const manageProjectCreateCommand = defineCommand({
       description:
         'Upstream API key the gateway sends for this project (stored encrypted when ENCRYPTION_KEY is set).',
     }),
-    upstreamUrl: upstreamUrlOption,
+    upstreamUrl: opt.url({ description: UPSTREAM_DESCRIPTION }),
   }),
   async run(config, ctx) {
     const project = await clientFor(config).createProject({
@@ -56,24 +58,42 @@ export const manageProjectCreateCommand = defineCommand({
 export const manageProjectUpdateCommand = defineCommand({
   path: ['manage', 'project', 'update'],
   summary: "Change a project's name, key, upstream or active state.",
+  args: idArgs,
   config: defineConfig({
     ...manageConnectionOptions,
     id: idOption,
     name: opt.string({ minLength: 1, description: 'New project name.' }),
     openaiKey: opt.secret({ minLength: 1, description: 'New upstream API key.' }),
-    upstreamUrl: upstreamUrlOption,
+    upstreamUrl: opt.custom(clearableUrl, { description: UPSTREAM_DESCRIPTION }),
     active: opt.boolean({ description: 'Activate (--active) or deactivate (--no-active) the project.' }),
   }),
   async run(config, ctx) {
+    const id = idFrom(config.id, ctx, 'project');
     const input: UpdateProjectInput = {};
     if (config.name !== undefined) input.name = config.name;
     if (config.openaiKey !== undefined) input.api_key = config.openaiKey;
-    if (config.upstreamUrl !== undefined) input.upstream_url = config.upstreamUrl;
+    if (config.upstreamUrl !== undefined)
+      input.upstream_url = config.upstreamUrl === '' ? null : config.upstreamUrl;
     if (config.active !== undefined) input.is_active = config.active;
     if (Object.keys(input).length === 0) {
       throw new Error('nothing to update: give --name, --openai-key, --upstream-url or --active/--no-active');
     }
-    const project = await clientFor(config).updateProject(config.id, input);
+    const project = await clientFor(config).updateProject(id, input);
     print(ctx, config, project, () => projectFields(project));
+  },
+});
+
+export const manageProjectDeleteCommand = defineCommand({
+  path: ['manage', 'project', 'delete'],
+  summary: 'Delete a project: refused by the server (405), as in the original; deactivate it instead.',
+  description:
+    'Calls DELETE /manage/projects/<id>. The gateway, like the original llm-proxy, never deletes a project (its ' +
+    'tokens and audit history would go with it) and answers 405; use `manage project update <id> --no-active`.',
+  args: idArgs,
+  config: defineConfig({ ...manageConnectionOptions, id: idOption }),
+  async run(config, ctx) {
+    const id = idFrom(config.id, ctx, 'project');
+    await clientFor(config).deleteProject(id);
+    print(ctx, config, { id, deleted: true }, () => [`Project ${id} deleted.`]);
   },
 });

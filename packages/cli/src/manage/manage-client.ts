@@ -3,8 +3,10 @@ import { z } from 'zod';
 import {
   ErrorBodySchema,
   ProjectSchema,
+  PurgeCacheSchema,
   TokenSchema,
   type ProjectView,
+  type PurgeCacheView,
   type TokenView,
 } from './manage-wire.js';
 
@@ -43,6 +45,12 @@ export interface UpdateProjectInput {
   is_active?: boolean;
 }
 
+export interface PurgeCacheInput {
+  method: string;
+  url: string;
+  prefix?: string;
+}
+
 export interface GenerateTokenInput {
   project_id: string;
   duration_minutes: number;
@@ -78,6 +86,15 @@ export class ManagementClient {
 
   updateProject(id: string, input: UpdateProjectInput): Promise<ProjectView> {
     return this.#call('PATCH', `/manage/projects/${encodeURIComponent(id)}`, ProjectSchema, input);
+  }
+
+  /** Always refused by the server (405, as the original): projects are deactivated, never deleted. */
+  async deleteProject(id: string): Promise<void> {
+    await this.#call('DELETE', `/manage/projects/${encodeURIComponent(id)}`, z.unknown());
+  }
+
+  purgeCache(input: PurgeCacheInput): Promise<PurgeCacheView> {
+    return this.#call('POST', '/manage/cache/purge', PurgeCacheSchema, input);
   }
 
   generateToken(input: GenerateTokenInput): Promise<TokenView> {
@@ -143,12 +160,13 @@ export class ManagementClient {
 function errorFromAnswer(method: Method, path: string, status: number, text: string): ManagementApiError {
   const body = ErrorBodySchema.safeParse(parseJson(text));
   if (body.success) {
-    const detail = body.data.description ? `: ${body.data.description}` : '';
-    return new ManagementApiError(
-      `${body.data.error}${detail} (HTTP ${String(status)})`,
-      status,
-      body.data.code,
-    );
+    // `message` when it says more than `error` (the original's 405 for project deletion), then the detail.
+    const { error, message, description } = body.data;
+    const detail = [message !== error ? message : undefined, description]
+      .filter((part) => part !== undefined && part !== '')
+      .map((part) => `: ${String(part)}`)
+      .join('');
+    return new ManagementApiError(`${error}${detail} (HTTP ${String(status)})`, status, body.data.code);
   }
   const snippet = text.trim().slice(0, 200) || 'no body';
   return new ManagementApiError(

@@ -39,5 +39,10 @@ export type TokenView = z.output<typeof TokenSchema>;
 export const ErrorBodySchema = z.looseObject({
   error: z.string(),
   code: z.string().optional(),
+  message: z.string().optional(),
   description: z.string().optional(),
 });
+
+/** `{"deleted": bool}` for an exact purge, `{"deleted": n}` for a prefix purge. */
+export const PurgeCacheSchema = z.looseObject({ deleted: z.union([z.boolean(), z.number()]) });
+export type PurgeCacheView = z.output<typeof PurgeCacheSchema>;

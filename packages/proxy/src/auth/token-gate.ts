@@ -25,6 +25,13 @@ export interface TokenGateOptions {
 export class TokenGate {
   private readonly cache = new Map<string, Entry>();
   private readonly pendingUses = new Map<string, { count: number; lastUsedAt: Date }>();
+  /**
+   * Bumped by every `invalidate()`. A lookup that started before an invalidation may have read the row before the
+   * write it announces, so its answer serves that one request but is not remembered.
+   */
+  private generation = 0;
+  /** Flushes whose write has not finished yet: a flush for one token waits for them (see `flushUses`). */
+  private readonly writing = new Set<Promise<void>>();
   private readonly maxEntries: number;
   private readonly now: () => Date;
 
@@ -50,9 +57,10 @@ export class TokenGate {
     const now = this.now();
     let entry = this.cache.get(tokenHash);
     if (entry === undefined) {
+      const generation = this.generation;
       entry = await this.store.findTokenByHash(tokenHash);
       if (entry === undefined) return { ok: false, reason: 'not_found' };
-      this.remember(tokenHash, entry);
+      if (generation === this.generation) this.remember(tokenHash, entry);
     }
     // A quota-limited token's copy only routes it: the atomic UPDATE decides everything, so it is looked up once,
     // not twice, per request.
@@ -69,21 +77,37 @@ export class TokenGate {
 
   /** Forgets every cached token (called after any management write). */
   invalidate(): void {
+    this.generation++;
     this.cache.clear();
   }
 
-  /** Writes the uses counted since the last flush; safe to call any time, including at shutdown. */
-  async flushUses(): Promise<void> {
-    if (this.pendingUses.size === 0) return;
-    const uses = [...this.pendingUses].map(([tokenId, u]) => ({ tokenId, ...u }));
-    this.pendingUses.clear();
+  /**
+   * Writes the uses counted since the last flush; safe to call any time, including at shutdown. With `tokenId`,
+   * only that token's, once every flush already under way has landed: when it resolves, every use of the token
+   * admitted so far is in its request_count (what a new `max_requests` must be counted against).
+   */
+  async flushUses(tokenId?: string): Promise<void> {
+    if (tokenId !== undefined) await Promise.allSettled([...this.writing]);
+    const taken = tokenId === undefined ? [...this.pendingUses] : this.pendingOf(tokenId);
+    if (taken.length === 0) return;
+    const uses = taken.map(([id, u]) => ({ tokenId: id, ...u }));
+    for (const [id] of taken) this.pendingUses.delete(id);
+    const write = this.store.addTokenUses(uses);
+    this.writing.add(write);
     try {
-      await this.store.addTokenUses(uses);
+      await write;
     } catch (err) {
       // Put them back so the next flush retries: a count is never silently dropped.
       for (const u of uses) this.countUse(u.tokenId, u.lastUsedAt, u.count);
       throw err;
+    } finally {
+      this.writing.delete(write);
     }
+  }
+
+  private pendingOf(tokenId: string): [string, { count: number; lastUsedAt: Date }][] {
+    const u = this.pendingUses.get(tokenId);
+    return u === undefined ? [] : [[tokenId, u]];
   }
 
   private countUse(tokenId: string, at: Date, n = 1): void {

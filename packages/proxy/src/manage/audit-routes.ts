@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { parseAuditQuery } from './audit-query.js';
 import type { ManageContext } from './manage-context.js';
 import { manageError } from './manage-errors.js';
-import { idParam, type ManageRoute } from './manage-route.js';
+import { idParam, queryParams, type ManageRoute } from './manage-route.js';
 import { auditEventWire } from './wire-views.js';
 
 /** `/manage/audit` and `/manage/audit/:id` (not in the original's OpenAPI spec; shapes from its server code). */
@@ -14,7 +14,7 @@ export function auditRoutes(ctx: ManageContext): ManageRoute[] {
 }
 
 async function listAuditEvents(ctx: ManageContext, req: FastifyRequest): Promise<unknown> {
-  const query = parseAuditQuery(req.query as Record<string, unknown>);
+  const query = parseAuditQuery(queryParams(req));
   const page = await ctx.store.queryAudit(query);
   const totalPages = Math.ceil(page.totalCount / query.pageSize);
   ctx.record(req, 'audit.list', {
@@ -41,7 +41,7 @@ async function listAuditEvents(ctx: ManageContext, req: FastifyRequest): Promise
 }
 
 async function showAuditEvent(ctx: ManageContext, req: FastifyRequest): Promise<unknown> {
-  const id = idParam(req);
+  const id = idParam(req, 'audit_event_id_required');
   const event = await ctx.store.getAudit(id);
   if (!event) throw manageError('audit_event_not_found');
   ctx.record(req, 'audit.show', { outcome: 'success', details: { audit_event_id: id } });

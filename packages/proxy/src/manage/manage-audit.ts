@@ -16,7 +16,8 @@ export type AuditAction =
   | 'token.revoke'
   | 'token.revoke_batch'
   | 'audit.list'
-  | 'audit.show';
+  | 'audit.show'
+  | 'cache.purge';
 
 /** Every management request is made with the management token, so the actor is always the API itself. */
 export const MANAGEMENT_ACTOR = 'management_api';

@@ -4,8 +4,17 @@ import type { NewAuditEvent, Store } from '../store/store.js';
 import { buildAuditEvent, type AuditAction, type AuditFields, type RequestIds } from './manage-audit.js';
 
 export interface ManagementApiDeps {
-  /** Called after every successful write (POST/PATCH/DELETE), so caches of tokens and projects are dropped at once. */
+  /**
+   * Called after every write that may have changed something (POST/PATCH/DELETE answered 2xx or 5xx — a 5xx can
+   * follow a partial write), so caches of tokens and projects are dropped at once.
+   */
   onChange?: () => void;
+  /**
+   * Writes the uses of `tokenId` counted in memory and not yet stored (the token gate counts unlimited tokens'
+   * uses in batches). Called before a token gets a `max_requests` limit, so the limit counts every use already
+   * admitted. Without it, uses still in memory are added to request_count only by the next batch.
+   */
+  flushUses?: (tokenId: string) => Promise<void>;
   store: Store;
   /** The bearer every `/manage/*` request must send (MANAGEMENT_TOKEN). */
   managementToken: string;
@@ -35,6 +44,7 @@ export interface ManageContext {
   readonly managementToken: string;
   readonly encryptionKey: KeyObject | undefined;
   readonly onChange: (() => void) | undefined;
+  readonly flushUses: ((tokenId: string) => Promise<void>) | undefined;
   now(): Date;
   /** Writes the audit event of this request; a failing sink is logged, never surfaced to the client. */
   record(req: FastifyRequest, action: AuditAction, fields: AuditFields): void;
@@ -47,6 +57,7 @@ export function createManageContext(deps: ManagementApiDeps): ManageContext {
     managementToken: deps.managementToken,
     encryptionKey: deps.encryptionKey,
     onChange: deps.onChange,
+    flushUses: deps.flushUses,
     now,
     record(req: FastifyRequest, action: AuditAction, fields: AuditFields): void {
       const ids = req.manageIds ?? { requestId: String(req.id), correlationId: String(req.id) };

@@ -26,6 +26,14 @@ export const MANAGE_ERRORS = {
   invalid_management_token: { status: 401, error: 'invalid management token' },
   invalid_request_body: { status: 400, error: 'invalid request body' },
   invalid_query: { status: 400, error: 'invalid query parameter' },
+  /** An empty id (`/manage/projects/`); the original's texts. */
+  invalid_project_id: { status: 400, error: 'invalid project id' },
+  token_id_required: { status: 400, error: 'token ID is required' },
+  audit_event_id_required: { status: 400, error: 'audit event ID is required' },
+  /** `/manage/projects//tokens/revoke`. */
+  invalid_path: { status: 400, error: 'invalid path' },
+  /** The gateway has no response cache: the original's answer when its cache is off. */
+  caching_disabled: { status: 400, error: 'caching is disabled' },
   name_and_api_key_required: { status: 400, error: 'name and api_key are required' },
   name_required: { status: 400, error: 'name must not be empty' },
   obfuscated_api_key: {
@@ -121,7 +129,11 @@ export function toManageErrorReply(err: unknown): ManageErrorReply {
 function fromLowerLayers(err: unknown): ManageError | undefined {
   if (err instanceof StoreConstraintError) {
     if (err.subject === 'projects.name') return manageError('project_name_taken', { cause: err });
-    if (err.subject === 'tokens.project_id') return manageError('project_not_found', { cause: err });
+    if (err.subject === 'tokens.project_id') {
+      // Deactivated between the handler's check and the insert (the store refuses it in the same statement).
+      if (err.constraint === 'inactive') return manageError('project_inactive', { cause: err });
+      return manageError('project_not_found', { cause: err });
+    }
     return undefined;
   }
   if (typeof err !== 'object' || err === null) return undefined;

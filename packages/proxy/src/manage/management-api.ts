@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditOutcome } from '../store/store.js';
 import { auditRoutes } from './audit-routes.js';
+import { cacheRoutes } from './cache-routes.js';
 import { checkManagementToken } from './management-auth.js';
 import type { AuditFields } from './manage-audit.js';
 import { createManageContext, type ManageContext, type ManagementApiDeps } from './manage-context.js';
@@ -37,9 +38,12 @@ function setUpScope(scope: FastifyInstance, ctx: ManageContext): void {
     checkManagementToken(req, ctx.managementToken);
   });
   scope.setErrorHandler((err, req, reply) => answerError(ctx, err, req, reply));
-  // Runs before the response is sent, so a client that revokes a token and then uses it sees the revocation.
+  // Runs before the response is sent, so a client that revokes a token and then uses it sees the revocation. A
+  // 4xx is refused before any write; a 5xx may come after one (the project updated, its tokens' revocation
+  // failed), so caches are dropped then too.
   scope.addHook('onSend', async (req, reply, payload) => {
-    if (req.method !== 'GET' && reply.statusCode < 400) ctx.onChange?.();
+    const status = reply.statusCode;
+    if (req.method !== 'GET' && (status < 400 || status >= 500)) ctx.onChange?.();
     return payload;
   });
   scope.setNotFoundHandler(async (req) => {
@@ -47,7 +51,7 @@ function setUpScope(scope: FastifyInstance, ctx: ManageContext): void {
       description: `${req.method} ${req.url.split('?')[0] ?? ''} is not a management API route`,
     });
   });
-  const routes = [...projectRoutes(ctx), ...tokenRoutes(ctx), ...auditRoutes(ctx)];
+  const routes = [...projectRoutes(ctx), ...tokenRoutes(ctx), ...auditRoutes(ctx), ...cacheRoutes()];
   for (const r of routes) {
     scope.route({
       method: r.method,
@@ -124,8 +128,8 @@ function outcomeOf(status: number): AuditOutcome {
 function subjectOf(req: FastifyRequest): Pick<AuditFields, 'projectId' | 'tokenId'> {
   const subject = req.routeOptions.config.auditSubject;
   const { id } = (req.params ?? {}) as { id?: unknown };
-  if (typeof id === 'string' && subject === 'project') return { projectId: id };
-  if (typeof id === 'string' && subject === 'token') return { tokenId: id };
+  if (typeof id === 'string' && id !== '' && subject === 'project') return { projectId: id };
+  if (typeof id === 'string' && id !== '' && subject === 'token') return { tokenId: id };
   const body = req.body as { project_id?: unknown } | undefined;
   return typeof body?.project_id === 'string' ? { projectId: body.project_id } : {};
 }

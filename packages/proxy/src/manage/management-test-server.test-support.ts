@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { TokenGate } from '../auth/token-gate.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import type { NewAuditEvent, Store } from '../store/store.js';
 import { registerManagementApi } from './management-api.js';
@@ -18,6 +19,8 @@ export interface ManagementTestServer {
   url: string;
   app: FastifyInstance;
   store: Store;
+  /** The request path's token gate, wired as the gateway wires it; only with `tokenGate: true`. */
+  gate: TokenGate | undefined;
   managementToken: string;
   /** Waits until every audit event handed to the sink so far is in the store. */
   flushAudit(): Promise<void>;
@@ -27,6 +30,8 @@ export interface ManagementTestServer {
 export interface TestServerOptions {
   encryptionKey?: KeyObject;
   now?: () => Date;
+  /** Serve with a TokenGate over the same store, invalidated and flushed by management writes as in the gateway. */
+  tokenGate?: boolean;
 }
 
 export async function startManagementTestServer(
@@ -43,12 +48,16 @@ export async function startManagementTestServer(
     pending.push(write);
   };
   const app = Fastify({ logger: false });
+  const gate = options.tokenGate ? new TokenGate(store) : undefined;
   registerManagementApi(app, {
     store,
     managementToken: TEST_MANAGEMENT_TOKEN,
     encryptionKey: options.encryptionKey,
     audit,
     ...(options.now ? { now: options.now } : {}),
+    ...(gate
+      ? { onChange: () => gate.invalidate(), flushUses: (tokenId: string) => gate.flushUses(tokenId) }
+      : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
@@ -61,6 +70,7 @@ export async function startManagementTestServer(
     url: `http://127.0.0.1:${String(port)}`,
     app,
     store,
+    gate,
     managementToken: TEST_MANAGEMENT_TOKEN,
     flushAudit,
     async close() {

@@ -65,7 +65,7 @@ async function listProjects(ctx: ManageContext, req: FastifyRequest): Promise<un
 }
 
 async function getProject(ctx: ManageContext, req: FastifyRequest): Promise<unknown> {
-  const project = await findProject(ctx, idParam(req));
+  const project = await findProject(ctx, idParam(req, 'invalid_project_id'));
   ctx.record(req, 'project.read', { outcome: 'success', projectId: project.id });
   return projectWire(project, ctx.encryptionKey);
 }
@@ -75,6 +75,10 @@ async function createProject(ctx: ManageContext, req: FastifyRequest, reply: Fas
   const name = body.name ?? '';
   const apiKey = body.api_key ?? '';
   if (name === '' || apiKey === '') throw manageError('name_and_api_key_required');
+  // As PATCH: a name of spaces cannot be told apart in a listing (the original accepted it on both).
+  if (name.trim() === '') {
+    throw manageError('name_and_api_key_required', { description: 'name must not be blank' });
+  }
   assertNotObfuscated(apiKey);
   const upstreamUrl = parseUpstreamUrl(body.upstream_url);
   const project = await ctx.store.createProject({
@@ -92,15 +96,19 @@ async function createProject(ctx: ManageContext, req: FastifyRequest, reply: Fas
 }
 
 async function updateProject(ctx: ManageContext, req: FastifyRequest): Promise<unknown> {
+  const id = idParam(req, 'invalid_project_id');
   const body = parseBody(UpdateProjectBody, req.body);
   const revokeTokens = body.revoke_tokens ?? undefined;
   // As the original: sending revoke_tokens at all (even false) only makes sense while deactivating.
   if (revokeTokens !== undefined && body.is_active !== false)
     throw manageError('revoke_tokens_requires_inactive');
-  const current = await findProject(ctx, idParam(req));
+  const current = await findProject(ctx, id);
   const patch = projectPatch(ctx, current, body);
   const updated = (await ctx.store.updateProject(current.id, patch)) ?? throwNotFound();
-  const details: Record<string, unknown> = { updated_fields: Object.keys(patch), project_name: updated.name };
+  const details: Record<string, unknown> = {
+    updated_fields: updatedFields(patch),
+    project_name: updated.name,
+  };
   // Also when the project was already inactive: deactivating first and revoking later must still revoke.
   if (revokeTokens === true && body.is_active === false) {
     const revoked = await ctx.store.revokeProjectTokens(current.id);
@@ -128,8 +136,19 @@ function projectPatch(ctx: ManageContext, current: Project, body: UpdateProjectI
   return patch;
 }
 
+/** The audit record's `updated_fields`: the wire names, in the original's order, `deactivated_at` with a deactivation. */
+function updatedFields(patch: ProjectPatch): string[] {
+  const fields: string[] = [];
+  if (patch.name !== undefined) fields.push('name');
+  if (patch.apiKeyStored !== undefined) fields.push('api_key');
+  if (patch.upstreamUrl !== undefined) fields.push('upstream_url');
+  if (patch.isActive !== undefined) fields.push('is_active');
+  if (patch.isActive === false) fields.push('deactivated_at');
+  return fields;
+}
+
 async function revokeProjectTokens(ctx: ManageContext, req: FastifyRequest): Promise<unknown> {
-  const project = await findProject(ctx, idParam(req));
+  const project = await findProject(ctx, idParam(req, 'invalid_path'));
   const counts = await ctx.store.revokeProjectTokens(project.id);
   ctx.record(req, 'token.revoke_batch', {
     outcome: 'success',

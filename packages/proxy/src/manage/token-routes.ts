@@ -5,7 +5,7 @@ import type { Token, TokenPatch } from '../store/store.js';
 import { CreateTokenBody, parseBody, UpdateTokenBody } from './manage-bodies.js';
 import type { ManageContext } from './manage-context.js';
 import { manageError } from './manage-errors.js';
-import { idParam, type ManageRoute } from './manage-route.js';
+import { idParam, queryParams, type ManageRoute } from './manage-route.js';
 import { storedTokenForm, tokenWire } from './wire-views.js';
 
 /** One year, the original's `maxDurationMinutes`. */
@@ -89,12 +89,11 @@ async function createToken(ctx: ManageContext, req: FastifyRequest, reply: Fasti
 }
 
 async function listTokens(ctx: ManageContext, req: FastifyRequest): Promise<unknown> {
-  const query = req.query as Record<string, unknown>;
-  // camelCase, as the original reads it.
-  // The original reads `projectId`; `project_id` (the spelling of every body field) is accepted too rather than
-  // silently listing every project's tokens.
+  const query = queryParams(req);
+  // The original reads `projectId` (camelCase); `project_id` (the spelling of every body field) is accepted too
+  // rather than silently listing every project's tokens.
   const raw = query['projectId'] ?? query['project_id'];
-  const projectId = typeof raw === 'string' && raw !== '' ? raw : undefined;
+  const projectId = raw !== undefined && raw !== '' ? raw : undefined;
   const activeOnly = query['activeOnly'] === 'true' || query['activeOnly'] === '1';
   // Newest first (the store's order). activeOnly is in the OpenAPI spec; the original ignored it.
   const tokens = (await ctx.store.listTokens(projectId)).filter((t) => !activeOnly || t.isActive);
@@ -105,14 +104,15 @@ async function listTokens(ctx: ManageContext, req: FastifyRequest): Promise<unkn
 }
 
 async function getToken(ctx: ManageContext, req: FastifyRequest): Promise<unknown> {
-  const token = await findToken(ctx, idParam(req));
+  const token = await findToken(ctx, idParam(req, 'token_id_required'));
   ctx.record(req, 'token.read', { outcome: 'success', tokenId: token.id, projectId: token.projectId });
   return tokenWire(token);
 }
 
 async function updateToken(ctx: ManageContext, req: FastifyRequest): Promise<unknown> {
+  const id = idParam(req, 'token_id_required');
   const body = parseBody(UpdateTokenBody, req.body);
-  const current = await findToken(ctx, idParam(req));
+  const current = await findToken(ctx, id);
   const patch: TokenPatch = {};
   if (body.max_requests !== undefined && body.max_requests !== null) {
     if (body.max_requests < 0) throw manageError('max_requests_negative');
@@ -122,6 +122,9 @@ async function updateToken(ctx: ManageContext, req: FastifyRequest): Promise<unk
   if (Object.keys(patch).length === 0) {
     throw manageError('no_fields_to_update', { description: 'send is_active and/or max_requests' });
   }
+  // Uses of an unlimited token are counted in memory and stored in batches: store them first, so a new limit
+  // counts every use admitted so far rather than starting below the real count.
+  if (typeof patch.maxRequests === 'number') await ctx.flushUses?.(current.id);
   // A patch of the named fields only: request_count is never rewritten (the original's lost update, §9.11).
   const updated = (await ctx.store.updateToken(current.id, patch)) ?? throwNotFound();
   const details: Record<string, unknown> = {};
@@ -138,7 +141,7 @@ async function updateToken(ctx: ManageContext, req: FastifyRequest): Promise<unk
 
 /** Revocation deactivates; revoking a revoked token is a success (204), as in the original. */
 async function revokeToken(ctx: ManageContext, req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-  const token = await findToken(ctx, idParam(req));
+  const token = await findToken(ctx, idParam(req, 'token_id_required'));
   const alreadyRevoked = !token.isActive;
   if (!alreadyRevoked) await ctx.store.updateToken(token.id, { isActive: false });
   ctx.record(req, 'token.revoke', {

@@ -117,12 +117,9 @@ export function storedApiKey(plain: string, key: KeyObject | undefined): string 
 }
 
 /**
- * The stored form of a gateway token, as `Store.useToken` expects it: the SHA-256 hex with ENCRYPTION_KEY, the
- * token itself without (the original's two modes, so its databases keep working).
- */
-/**
- * Tokens are always stored as their SHA-256 hash, with or without ENCRYPTION_KEY: unlike the original (plaintext
- * without a key), a copy of the database never holds a usable token. The request path looks tokens up the same way.
+ * The stored form of a gateway token, as `Store.useToken` expects it: always its SHA-256 hex, with or without
+ * ENCRYPTION_KEY. Unlike the original (plaintext without a key), a copy of the database never holds a usable token;
+ * the plaintext tokens of an adopted llm-proxy database are hashed by migration 005.
  */
 export function storedTokenForm(token: string, _key?: KeyObject | undefined): string {
   return hashToken(token);

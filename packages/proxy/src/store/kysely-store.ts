@@ -1,9 +1,9 @@
-import { Migrator, sql, type Kysely, type RawBuilder } from 'kysely';
+import { Migrator, sql, type Insertable, type InsertResult, type Kysely, type RawBuilder } from 'kysely';
 import { appendAudit, getAudit, queryAudit } from './audit-queries.js';
 import { migrationProvider } from './migrations/index.js';
 import { toProject, toToken } from './row-mappers.js';
-import type { Database } from './schema.js';
-import { guardConstraints } from './store-errors.js';
+import type { Database, TokensTable } from './schema.js';
+import { guardConstraints, StoreConstraintError } from './store-errors.js';
 import { decodeCount, encodeBool, encodeDate, FALSE, TRUE } from './stored-values.js';
 import type {
   AuditEvent,
@@ -143,11 +143,36 @@ export class KyselyStore implements Store {
       last_used_at: null,
       cache_hit_count: 0,
     };
-    await guardConstraints(() => this.db.insertInto('tokens').values(row).execute(), {
+    const result = await guardConstraints(() => this.insertForActiveProject(row), {
       unique: 'tokens.token',
       foreign_key: 'tokens.project_id',
     });
+    if (result.numInsertedOrUpdatedRows === 0n) {
+      const project = await this.getProject(t.projectId);
+      throw new StoreConstraintError(project ? 'inactive' : 'foreign_key', 'tokens.project_id');
+    }
     return toToken(row);
+  }
+
+  /**
+   * INSERT INTO tokens (…) SELECT :values… FROM projects WHERE id = :project_id AND is_active = 1: one statement,
+   * so a token cannot be added to a project that a concurrent PATCH has just deactivated (and whose tokens it
+   * revoked) — checking first and inserting after left that window open. SQLite serialises writers, which is
+   * enough; PostgreSQL and MySQL (read committed) will need `FOR SHARE` on the project row here.
+   */
+  private insertForActiveProject(row: Insertable<TokensTable>): Promise<InsertResult> {
+    const columns = Object.keys(row) as (keyof TokensTable & string)[];
+    return this.db
+      .insertInto('tokens')
+      .columns(columns)
+      .expression((eb) =>
+        eb
+          .selectFrom('projects')
+          .select(columns.map((c) => eb.val(row[c] ?? null).as(c)))
+          .where('projects.id', '=', row.project_id)
+          .where('projects.is_active', '=', TRUE),
+      )
+      .executeTakeFirst();
   }
 
   async getToken(id: string): Promise<Token | undefined> {

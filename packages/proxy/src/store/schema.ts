@@ -35,7 +35,7 @@ export interface ProjectsTable {
 
 export interface TokensTable {
   id: string;
-  /** The lookup key: SHA-256 hex of the token (or the token itself without ENCRYPTION_KEY). */
+  /** The lookup key: SHA-256 hex of the token, with or without ENCRYPTION_KEY (migration 005 hashes adopted plaintext). */
   token: string;
   /** Added by migration 002; null on rows adopted from the original, where it is derived from `token` on read. */
   obfuscated: string | null;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
+import { hashToken } from '../crypto/tokens.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from './sqlite-store.js';
 import { auditEvent } from './conformance/harness.js';
@@ -81,9 +82,8 @@ describe('openSqliteStore', () => {
   });
 });
 
-describe('adopting a database written by the Go llm-proxy', () => {
-  /** The original's `scripts/schema.sql`, abridged to what matters: same tables, columns and index names. */
-  const GO_SCHEMA = `
+/** The original's `scripts/schema.sql`, abridged to what matters: same tables, columns and index names. */
+const GO_SCHEMA = `
     CREATE TABLE projects (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, api_key TEXT NOT NULL,
       is_active BOOLEAN NOT NULL DEFAULT 1, deactivated_at DATETIME,
       created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, updated_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP);
@@ -98,6 +98,8 @@ describe('adopting a database written by the Go llm-proxy', () => {
       path TEXT, user_agent TEXT, outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failure', 'denied', 'error')),
       reason TEXT, token_id TEXT, metadata TEXT);
   `;
+
+describe('adopting a database written by the Go llm-proxy', () => {
   /** mattn/go-sqlite3 writes time.Time as `2006-01-02 15:04:05.999999999-07:00`. */
   const goTime = (d: Date): string => d.toISOString().replace('T', ' ').replace('Z', '123456+00:00');
 
@@ -133,12 +135,80 @@ describe('adopting a database written by the Go llm-proxy', () => {
         expiresAt: inAnHour,
       });
       // Same day, an hour before expiry: compared as legacy text (' ' < 'T') this would already read as expired.
-      expect((await store.useToken('sk-ABCDefghijklmnopqrXYZ1', now)).ok).toBe(true);
+      // The plaintext token was replaced by its hash (migration 005), the form every lookup uses.
+      expect((await store.useToken(hashToken('sk-ABCDefghijklmnopqrXYZ1'), now)).ok).toBe(true);
       const audit = await store.queryAudit({ page: 1, pageSize: 10, startTime: new Date(now.getTime() - 1) });
       expect(audit.items.map((e) => [e.id, e.metadata])).toEqual([['a-go', { duration_minutes: 60 }]]);
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('hashing the plaintext tokens of an adopted database (migration 005)', () => {
+  const CLEAR = 'sk-ABCDefghijklmnopqrXYZ1';
+
+  async function adopted(tokens: Record<string, string>): Promise<string> {
+    const path = freshPath();
+    const go = new BetterSqlite3(path);
+    go.exec(GO_SCHEMA);
+    go.prepare(
+      "insert into projects (id, name, api_key, created_at, updated_at) values ('p', 'p', 'k', ?, ?)",
+    ).run('2025-01-01 10:00:00', '2025-01-01 10:00:00');
+    const insert = go.prepare(
+      "insert into tokens (id, token, project_id, created_at) values (?, ?, 'p', '2025-01-01 10:00:00')",
+    );
+    for (const [id, token] of Object.entries(tokens)) insert.run(id, token);
+    go.close();
+    return path;
+  }
+
+  const storedTokens = (path: string): Record<string, unknown> => {
+    const raw = new BetterSqlite3(path, { readonly: true });
+    try {
+      const rows = raw.prepare('select id, token from tokens').all() as { id: string; token: string }[];
+      return Object.fromEntries(rows.map((r) => [r.id, r.token]));
+    } finally {
+      raw.close();
+    }
+  };
+
+  it('replaces tokens in the original format by their SHA-256 and leaves every other value alone', async () => {
+    const hashed = hashToken('sk-already-hashed-elsewhere');
+    const path = await adopted({ clear: CLEAR, hash: hashed, odd: 'not-a-token', short: 'sk-short' });
+    const store = await openSqliteStore({ path });
+    try {
+      await store.migrate();
+      expect(await store.getToken('clear')).toMatchObject({
+        tokenHash: hashToken(CLEAR),
+        obfuscated: 'sk-ABCD**************XYZ1',
+      });
+    } finally {
+      await store.close();
+    }
+    expect(storedTokens(path)).toEqual({
+      clear: hashToken(CLEAR),
+      hash: hashed,
+      odd: 'not-a-token',
+      short: 'sk-short',
+    });
+  });
+
+  it('is idempotent: run again (as after an interrupted start), it changes nothing', async () => {
+    const path = await adopted({ clear: CLEAR });
+    const first = await openSqliteStore({ path });
+    await first.migrate();
+    await first.close();
+    const once = storedTokens(path);
+    const again = await openSqliteStore({ path });
+    try {
+      // Forget that 005 ran, as if the process died before kysely recorded it.
+      await again.db.deleteFrom('kysely_migration').where('name', '=', '005_hash_plaintext_tokens').execute();
+      await again.migrate();
+    } finally {
+      await again.close();
+    }
+    expect(storedTokens(path)).toEqual(once);
   });
 });
 

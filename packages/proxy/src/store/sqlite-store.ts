@@ -5,6 +5,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { KyselyStore, type KyselyStoreOptions } from './kysely-store.js';
 import { AUDIT_INSERT_SQL, auditInsertValues } from './audit-insert.js';
 import { AuditThread } from './audit-thread.js';
+import { isTokenFormat } from '../crypto/tokens.js';
 import { toProject, toToken, type ProjectRow, type TokenRow } from './row-mappers.js';
 import type { Database } from './schema.js';
 import { encodeDate } from './stored-values.js';
@@ -54,7 +55,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   const thread = auditThread && !inMemory ? { path, busyTimeoutMs } : undefined;
-  return Promise.resolve(new SqliteStore(db, database, storeOptions, thread));
+  return Promise.resolve(new SqliteStore(db, database, storeOptions, thread, inMemory));
 }
 
 // The same statement as token-use.ts builds with kysely, prepared once: kysely re-builds and better-sqlite3
@@ -88,6 +89,7 @@ export class SqliteStore extends KyselyStore {
     private readonly database: BetterSqlite3.Database,
     options: KyselyStoreOptions,
     private threadTarget: { path: string; busyTimeoutMs: number } | undefined,
+    private readonly inMemory = false,
   ) {
     super(db, options);
   }
@@ -104,6 +106,39 @@ export class SqliteStore extends KyselyStore {
       ),
     };
     return this.statements;
+  }
+
+  /**
+   * Migrates, and when an adopted llm-proxy file held tokens in clear (migration 005 hashes them), rewrites the
+   * file so no copy of them survives: the original's updates of a token row left older copies of it in freed
+   * space, and the WAL still holds pages written before the hashing. A one-time VACUUM (it copies the database,
+   * so it takes a while on a large audit table) and a truncating checkpoint remove both.
+   */
+  override async migrate(): Promise<void> {
+    const scrub = !this.inMemory && this.holdsPlaintextTokens();
+    await super.migrate();
+    if (!scrub) return;
+    this.database.exec('VACUUM');
+    this.database.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /** True when the tokens table exists and holds a token in clear (the original without ENCRYPTION_KEY). */
+  private holdsPlaintextTokens(): boolean {
+    const table = this.database
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tokens'")
+      .get();
+    if (table === undefined) return false;
+    const candidates = this.database
+      .prepare("SELECT token FROM tokens WHERE token LIKE 'sk-%'")
+      .pluck()
+      .iterate() as IterableIterator<string>;
+    for (const token of candidates) {
+      if (isTokenFormat(token)) {
+        candidates.return?.();
+        return true;
+      }
+    }
+    return false;
   }
 
   override async useToken(tokenHash: string, now: Date): Promise<TokenUse> {

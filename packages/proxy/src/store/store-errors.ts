@@ -1,18 +1,25 @@
 /**
- * A write broke a uniqueness or reference rule: a second project with the same name, a token hash that exists, or
- * a token for a project that does not exist. Callers answer it as a client error (409 / 404) instead of a 500.
+ * A write broke a uniqueness or reference rule: a second project with the same name, a token hash that exists, a
+ * token for a project that does not exist (`foreign_key`) or is inactive (`inactive`). Callers answer it as a
+ * client error (400 / 403 / 404) instead of a 500.
  */
+const CONSTRAINT_TEXT = {
+  unique: 'Duplicate value for',
+  foreign_key: 'Unknown reference in',
+  inactive: 'Inactive reference in',
+} as const;
+
 export class StoreConstraintError extends Error {
   override name = 'StoreConstraintError';
   readonly code = 'store_constraint';
 
   constructor(
-    readonly constraint: 'unique' | 'foreign_key',
+    readonly constraint: 'unique' | 'foreign_key' | 'inactive',
     /** Which record the rule is about, e.g. `projects.name`. Never a value. */
     readonly subject: string,
     options?: ErrorOptions,
   ) {
-    super(`${constraint === 'unique' ? 'Duplicate value for' : 'Unknown reference in'} ${subject}.`, options);
+    super(`${CONSTRAINT_TEXT[constraint]} ${subject}.`, options);
   }
 }
 

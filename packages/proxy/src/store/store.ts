@@ -22,7 +22,7 @@ export interface Project {
 
 export interface Token {
   id: string;
-  /** Lowercase hex SHA-256 of the token (or the token itself when no ENCRYPTION_KEY is configured). */
+  /** Lowercase hex SHA-256 of the token (plaintext tokens of an adopted llm-proxy database are hashed by migration 005). */
   tokenHash: string;
   /** `sk-` + first 4 + 14×`*` + last 4 of the clear token, kept for listings since the hash cannot be shown. */
   obfuscated: string;
@@ -120,6 +120,10 @@ export interface Store {
   listProjects(): Promise<Project[]>;
   updateProject(id: string, patch: ProjectPatch): Promise<Project | undefined>;
 
+  /**
+   * Adds an active token, only while its project exists and is active (one statement): otherwise throws a
+   * StoreConstraintError on `tokens.project_id`, `foreign_key` or `inactive`.
+   */
   createToken(t: {
     id: string;
     tokenHash: string;

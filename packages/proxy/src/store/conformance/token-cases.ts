@@ -51,6 +51,16 @@ export function tokenCases(open: OpenStore): void {
       await expect(newToken(store(), 'no-such-project')).rejects.toMatchObject({ constraint: 'foreign_key' });
     });
 
+    it('refuses a token for an inactive project, in the insert itself', async () => {
+      const project = await newProject(store());
+      await store().updateProject(project.id, { isActive: false });
+      await expect(newToken(store(), project.id)).rejects.toMatchObject({
+        constraint: 'inactive',
+        subject: 'tokens.project_id',
+      });
+      expect(await store().listTokens(project.id)).toEqual([]);
+    });
+
     it('refuses a second token with the same hash', async () => {
       const project = await newProject(store());
       const first = await newToken(store(), project.id);

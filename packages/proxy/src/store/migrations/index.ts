@@ -3,10 +3,11 @@ import { initial } from './001-initial.js';
 import { upstreamAndDisplay } from './002-upstream-and-display.js';
 import { canonicalTimestamps } from './003-canonical-timestamps.js';
 import { leanAuditIndexes } from './004-lean-audit-indexes.js';
+import { hashPlaintextTokens } from './005-hash-plaintext-tokens.js';
 
 /**
  * Every migration, by name. Kysely applies them in name order and records each in `kysely_migration`, so names are
- * permanent: add new ones at the end (`004_…`), never rename or edit an applied one.
+ * permanent: add new ones at the end (`006_…`), never rename or edit an applied one.
  *
  * A static list rather than kysely's FileMigrationProvider: no directory scanning, so it works the same from the
  * TypeScript sources (tests) and from `dist/` after tsc.
@@ -16,6 +17,7 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '002_upstream_and_display': upstreamAndDisplay,
   '003_canonical_timestamps': canonicalTimestamps,
   '004_lean_audit_indexes': leanAuditIndexes,
+  '005_hash_plaintext_tokens': hashPlaintextTokens,
 });
 
 export const migrationProvider: MigrationProvider = {
