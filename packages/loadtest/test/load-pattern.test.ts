@@ -92,6 +92,27 @@ describe('loadPattern: active users follow the phases', () => {
   });
 });
 
+describe('spec.load.durationSec in users mode', () => {
+  it('ends a run of users that would go on (continuousLoop) after durationSec, as the schema says', async () => {
+    // maxDuration only as a safety net: without durationSec the users would keep going until it.
+    const file = writeScenario(dir, 'users-duration', {
+      url: sim.url,
+      users: 2,
+      userBehavior: [...QUICK, 'questionsPerSession: { min: 1, max: 2 }'],
+      spec: [
+        'load: { mode: users, durationSec: 1 }',
+        'limits: { maxDurationSec: 8 }',
+        'testTypes: [{ name: chat, weight: 100, continuousLoop: true, modelTargeting: { slmModels: [sim-small] } }]',
+      ],
+    });
+    const t0 = performance.now();
+    const o = await quietRun(file);
+    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(o.result.stopReason).toBe('duration');
+    expect(o.result.report.requests.ok).toBeGreaterThan(4);
+  }, 30_000);
+});
+
 describe('sessionDuration', () => {
   it('ends a session once its time is up, however many questions it could still ask', async () => {
     const jsonl = join(dir, 'session.jsonl');

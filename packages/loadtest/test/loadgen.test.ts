@@ -52,6 +52,25 @@ describe('loadgen (the AIM_* load generator)', () => {
     );
   });
 
+  it('starts ⌈rate × duration⌉ requests, none lost to float error, and reports the achieved rate over the sends', async () => {
+    // 13.75/s for 0.8 s is 11 requests, 72.7 ms apart; 1000/(1000/13.75) × 0.8 comes out as 10.999….
+    const r = await runLoadgen(
+      config({
+        AIM_BASE_URL: sim.url,
+        AIM_MODEL: 'sim-small',
+        CONCURRENCY: '1',
+        QPS_PER_WORKER: '13.75',
+        DURATION_SECONDS: '0.8',
+        MAX_TOKENS: '2',
+      }),
+    );
+    expect(r.requested).toBe(11);
+    expect(r.successes).toBe(11);
+    // As RunMetrics: 11 sends span 10 gaps. Started / time spent sending would say ~15/s.
+    expect(r.achievedRate).toBeGreaterThan(13.75 * 0.95);
+    expect(r.achievedRate).toBeLessThan(13.75 * 1.05);
+  });
+
   it('keeps the rate when answers are slower than the interval, unlike a closed loop', async () => {
     // Real-time timing: sim-large answers 20 tokens in ~0.7 s, so 2 workers waiting for answers (the original's
     // closed loop) would manage ~3/s; the open loop sends the 20/s asked for.

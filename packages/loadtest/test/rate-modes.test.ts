@@ -72,9 +72,63 @@ describe('open-loop rates', () => {
     expect(o.result.mode).toBe('poisson');
   }, 30_000);
 
+  it('starts constant mode at once: 10 req/s for 1 s sends 10, the first at the start, and achieves 10 req/s', async () => {
+    const o = await run({ mode: 'constant', rate: 10, duration: '1000ms', maxTokens: 2 });
+    const r = o.result.report;
+    expect(r.schedule.sent).toBe(10);
+    expect(r.requests.total).toBe(10);
+    expect((r.firstSentAt ?? Infinity) - o.result.startedAt).toBeLessThan(50);
+    expect(o.result.requestedRate).toBe(10);
+    expect(o.result.achievedRate).toBeGreaterThan(9.5);
+    expect(o.result.achievedRate).toBeLessThan(10.5);
+  }, 30_000);
+
+  it('leaves warm-up requests out of the figures and out of maxRequests', async () => {
+    const o = await run({ mode: 'constant', rate: 10, duration: '1000ms', warmup: '500ms', maxTokens: 2 });
+    const r = o.result.report;
+    // 15 sent in all, the first 5 in the warm-up.
+    expect(r.requests.total).toBe(10);
+    expect(r.schedule.sent).toBe(10);
+    expect(o.run.metrics.counters.sendSpan?.first).toBeGreaterThanOrEqual(o.result.startedAt + 500);
+    expect(o.result.achievedRate).toBeGreaterThan(9.5);
+    expect(o.result.achievedRate).toBeLessThan(10.5);
+    const capped = await run({ mode: 'constant', rate: 20, warmup: '500ms', maxRequests: 10, maxTokens: 2 });
+    expect(capped.result.stopReason).toBe('maxRequests');
+    expect(capped.result.report.requests.total).toBe(10);
+    expect(capped.result.report.schedule.sent).toBe(10);
+  }, 30_000);
+
+  it('stops right after the request that reaches maxRequests, not at the next slot', async () => {
+    // Sends at 0 s and 2 s; the next slot would come at 4 s.
+    const t0 = performance.now();
+    const o = await run({ mode: 'constant', rate: 0.5, duration: '60s', maxRequests: 2, maxTokens: 2 });
+    expect(performance.now() - t0).toBeLessThan(3500);
+    expect(o.result.stopReason).toBe('maxRequests');
+    expect(o.result.report.requests.total).toBe(2);
+  }, 30_000);
+
+  it('returns at once when the run is stopped before its first arrival (Ctrl-C already pressed)', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    const t0 = performance.now();
+    // Poisson at 0.05 req/s: the first arrival comes after a random gap of 20 s on average.
+    const o = await run({ mode: 'poisson', rate: 0.05, duration: '60s', maxTokens: 2, seed: 1 }, ac.signal);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(o.result.stopReason).toBe('interrupted');
+    expect(o.result.report.requests.total).toBe(0);
+  }, 30_000);
+
   it('counts a request that could not go out on time and reports its queueing delay', async () => {
-    // One slot for 20 req/s of ~100 ms answers: requests wait for the slot instead of being skipped.
-    const o = await run({ mode: 'constant', rate: 20, duration: '2000ms', maxConcurrent: 1, stream: true });
+    // One slot for 20 req/s of ~100 ms answers: requests wait for the slot instead of being skipped. The answer
+    // length is pinned (80 tokens ≈ 100 ms at this time scale); the simulator's default length made it ~200 ms.
+    const o = await run({
+      mode: 'constant',
+      rate: 20,
+      duration: '2000ms',
+      maxConcurrent: 1,
+      stream: true,
+      maxTokens: 80,
+    });
     const r = o.result.report;
     expect(r.requests.total).toBeGreaterThanOrEqual(10);
     expect(r.schedule.late).toBeGreaterThan(0);
@@ -205,6 +259,31 @@ describe('distributed runs', () => {
       outcomes.reduce((a, o) => a + o.result.report.latency.e2e.count, 0),
     );
     expect(merged.achievedRate).toBeGreaterThan(17);
+  }, 30_000);
+});
+
+describe('distributed limits', () => {
+  it('splits concurrency and maxRequests among the workers, so merged the run sends exactly maxRequests', async () => {
+    const files = [0, 1].map((i) => join(dir, `limits-worker-${i}.json`));
+    const outcomes = await Promise.all(
+      files.map((json, i) =>
+        run({
+          mode: 'concurrency',
+          concurrency: 5,
+          maxRequests: 11,
+          workers: 2,
+          workerIndex: i,
+          testRunId: 'test-distributed-limits',
+          json,
+          maxTokens: 2,
+        }),
+      ),
+    );
+    expect(outcomes.map((o) => o.run.workers[0]?.concurrency)).toEqual([3, 2]);
+    expect(outcomes.map((o) => o.result.report.requests.total)).toEqual([6, 5]);
+    const merged = await mergeRunFiles(files);
+    expect(merged.report.requests.total).toBe(11);
+    expect(merged.stopReason).toBe('maxRequests');
   }, 30_000);
 });
 

@@ -4,6 +4,7 @@ import {
   type RunResult,
   type SerializedRun,
   type SerializedSweepStep,
+  type StopReason,
 } from '../metrics/run-result.js';
 import type { Reporter } from '../report/reporter.js';
 import { Rng } from '../scenario/random.js';
@@ -12,7 +13,7 @@ import { LoadRun, plannedSeconds } from './load-run.js';
 import { closedLoop, openLoop, sweep } from './modes.js';
 import { shardUsers } from './shards.js';
 import { patternLoop, usersLoop } from './simulated-users.js';
-import { workerConcurrency, workerRate, type RunPlan } from './run-plan.js';
+import { workerConcurrency, workerLimits, workerRate, type RunPlan } from './run-plan.js';
 
 export interface ExecuteOptions {
   reporters?: readonly Reporter[];
@@ -30,35 +31,42 @@ export interface Execution {
 /** Runs one worker's part of a plan to its end and returns its serialized metrics and the (single-worker) result. */
 export async function executePlan(plan: RunPlan, opts: ExecuteOptions = {}): Promise<Execution> {
   const reporters = opts.reporters ?? [];
+  const rng = new Rng(`${plan.seed}:${plan.shard.index}`);
+  const jobs = new JobFactory(plan);
+  const users = shardUsers(plan.users.count, plan.shard);
+  const rate = workerRate(plan);
+  const concurrency = workerConcurrency(plan);
+  const measureS = plan.durationS === null ? null : plan.durationS + plan.warmupS;
   const run = new LoadRun(plan, reporters, opts.keyFor ?? (() => undefined));
   const onInterrupt = (): void => run.stop('interrupted', true);
   if (opts.signal?.aborted) onInterrupt();
   opts.signal?.addEventListener('abort', onInterrupt, { once: true });
-  const rng = new Rng(`${plan.seed}:${plan.shard.index}`);
-  const jobs = new JobFactory(plan);
-  const users = shardUsers(plan.users.count, plan.shard);
-  const maxS = plan.limits.maxDurationS;
-  const deadline = maxS === null ? undefined : setTimeout(() => run.stop('duration'), maxS * 1000);
-  deadline?.unref();
-  for (const r of reporters)
-    await r.onStart?.({
-      testRunId: plan.testRunId,
-      workerId: plan.workerId,
-      scenario: plan.scenario,
-      mode: plan.mode,
-      target: plan.target.baseUrl,
-      plannedS: plannedSeconds(plan),
-      plannedRequests: plan.limits.maxRequests,
-      requestedRate: plan.rate,
-      users: users.length,
-    });
-  run.phase = 'running';
-  run.startTicking();
+  const timers: NodeJS.Timeout[] = [];
+  const stopAfter = (s: number | null, reason: StopReason): void => {
+    if (s === null) return;
+    const t = setTimeout(() => run.stop(reason), s * 1000);
+    t.unref();
+    timers.push(t);
+  };
   let steps: SerializedSweepStep[] | null = null;
-  const rate = workerRate(plan);
-  const concurrency = workerConcurrency(plan);
-  const measureS = plan.durationS === null ? null : plan.durationS + plan.warmupS;
+  // Everything from here on is undone in `finally`, even when a reporter fails to start (e.g. a --jsonl path in a
+  // missing folder): the caller's abort listener, the timers, the HTTP client.
   try {
+    stopAfter(plan.limits.maxDurationS, 'duration');
+    for (const r of reporters)
+      await r.onStart?.({
+        testRunId: plan.testRunId,
+        workerId: plan.workerId,
+        scenario: plan.scenario,
+        mode: plan.mode,
+        target: plan.target.baseUrl,
+        plannedS: plannedSeconds(plan),
+        plannedRequests: workerLimits(plan).maxRequests,
+        requestedRate: plan.rate,
+        users: users.length,
+      });
+    run.phase = 'running';
+    run.startTicking();
     if (plan.dryRun) run.stop('completed');
     else
       switch (plan.mode) {
@@ -70,6 +78,8 @@ export async function executePlan(plan: RunPlan, opts: ExecuteOptions = {}): Pro
           await closedLoop(run, jobs, concurrency ?? 1, measureS, rng);
           break;
         case 'users':
+          // spec.load.durationSec / --duration: users keep going (continuousLoop, a load pattern) until then.
+          stopAfter(measureS, 'duration');
           if (plan.users.pattern) await patternLoop(run, jobs, rng);
           else await usersLoop(run, jobs, users, rng);
           break;
@@ -87,7 +97,7 @@ export async function executePlan(plan: RunPlan, opts: ExecuteOptions = {}): Pro
     await run.drain();
     throw err;
   } finally {
-    clearTimeout(deadline);
+    for (const t of timers) clearTimeout(t);
     run.stopTicking();
     opts.signal?.removeEventListener('abort', onInterrupt);
     await run.client.close();

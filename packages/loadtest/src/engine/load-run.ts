@@ -8,7 +8,14 @@ import { LiveWindow } from './live-window.js';
 import { patternPeakUsers, patternSeconds } from './load-pattern.js';
 import { requestCost } from './pricing.js';
 import { sleep } from './sleep.js';
-import { MAX_RETRY_BACKOFF_MS, workerConcurrency, workerRate, type RunPlan } from './run-plan.js';
+import {
+  MAX_RETRY_BACKOFF_MS,
+  workerConcurrency,
+  workerLimits,
+  workerRate,
+  type LimitsPlan,
+  type RunPlan,
+} from './run-plan.js';
 import { Slots } from './slots.js';
 import { shardCount } from './shards.js';
 
@@ -65,6 +72,8 @@ export class LoadRun {
   private readonly stopper = new AbortController();
   /** Set when requests still in flight were aborted (Ctrl-C); other stops let them finish. */
   private cancelled = false;
+  /** This worker's share of the run's limits. */
+  private readonly limits: LimitsPlan;
   private readonly slots: Slots | null;
   private readonly live: LiveWindow;
   private readonly warmupEnd: number;
@@ -90,7 +99,8 @@ export class LoadRun {
       ...(plan.target.httpClient ? { http: plan.target.httpClient } : {}),
     });
     this.total = new RunMetrics(plan.slo);
-    this.slots = plan.limits.maxConcurrent ? new Slots(plan.limits.maxConcurrent) : null;
+    this.limits = workerLimits(plan);
+    this.slots = this.limits.maxConcurrent ? new Slots(this.limits.maxConcurrent) : null;
     this.live = new LiveWindow(this.t0);
     this.warmupEnd = this.startedAt + plan.warmupS * 1000;
     // Every waiting user and slot waiter listens on it (and removes its listener when done).
@@ -169,7 +179,7 @@ export class LoadRun {
       m = retry;
     }
     // Warm-up requests are not recorded, so they do not count toward stopOnErrors either.
-    if (m !== null && !m.ok && !this.cancelled && !this.ignored(m) && job.scheduledAt >= this.warmupEnd) {
+    if (m !== null && !m.ok && !this.cancelled && !this.ignored(m) && this.measured(job)) {
       this.finalErrors++;
       const stopAt = eh.stopOnErrors;
       if (stopAt !== null && this.finalErrors >= stopAt) this.stop('stopOnErrors');
@@ -192,9 +202,7 @@ export class LoadRun {
       }
     }
     this.inFlight++;
-    const now = epochNow();
-    this.total.noteSent(now);
-    this.step?.noteSent(now);
+    if (this.measured(job)) this.noteSent();
     const apiKey = this.keyFor(job.user);
     const m = await this.client.measure(
       {
@@ -214,14 +222,28 @@ export class LoadRun {
     return m;
   }
 
+  /** Warm-up requests are sent but neither recorded nor counted (sent, send span, maxRequests, stopOnErrors). */
+  private measured(job: RequestJob): boolean {
+    return job.scheduledAt >= this.warmupEnd;
+  }
+
+  /** Counts a measured send; the one that reaches maxRequests stops the run at once (it still finishes). */
+  private noteSent(): void {
+    const now = epochNow();
+    this.total.noteSent(now);
+    this.step?.noteSent(now);
+    const max = this.limits.maxRequests;
+    if (max !== null && this.total.sent >= max) this.stop('maxRequests');
+  }
+
   private mayStart(): boolean {
     if (this.stopped) return false;
-    const max = this.plan.limits.maxRequests;
+    const max = this.limits.maxRequests;
     if (max !== null && this.total.sent >= max) {
       this.stop('maxRequests');
       return false;
     }
-    const cap = this.plan.limits.maxCostUSD;
+    const cap = this.limits.maxCostUSD;
     if (cap !== null && this.projectedCost() >= cap) {
       this.stop('maxCost');
       return false;
@@ -246,7 +268,7 @@ export class LoadRun {
       costUSD: cost,
       attempt,
     });
-    if (r.scheduledAt < this.warmupEnd) return;
+    if (!this.measured(job)) return;
     if (!m.ok && !this.ignored(m)) this.countedErrors++;
     this.total.record(r);
     this.step?.record(r);
@@ -258,10 +280,10 @@ export class LoadRun {
 
   private checkLimits(): void {
     const t = this.total;
-    const maxErr = this.plan.limits.maxErrorRate;
+    const maxErr = this.limits.maxErrorRate;
     if (maxErr !== null && t.requests >= ERROR_RATE_MIN_REQUESTS && this.countedErrors / t.requests > maxErr)
       this.stop('maxErrorRate');
-    const cap = this.plan.limits.maxCostUSD;
+    const cap = this.limits.maxCostUSD;
     if (cap !== null && t.costUSD >= cap) this.stop('maxCost');
   }
 
@@ -270,7 +292,7 @@ export class LoadRun {
     const elapsedS = this.elapsedS();
     const planned = plannedSeconds(this.plan);
     const w = this.live.sample(monoNow(), t.sent, t.outputTokens);
-    const maxReq = this.plan.limits.maxRequests;
+    const maxReq = this.limits.maxRequests;
     const progress =
       planned !== null
         ? Math.min(1, elapsedS / planned)
@@ -307,7 +329,8 @@ export class LoadRun {
  */
 export function connectionsFor(plan: RunPlan): number | null {
   const bounds: number[] = [];
-  if (plan.limits.maxConcurrent !== null) bounds.push(plan.limits.maxConcurrent);
+  const maxConcurrent = workerLimits(plan).maxConcurrent;
+  if (maxConcurrent !== null) bounds.push(maxConcurrent);
   const concurrency = workerConcurrency(plan);
   if (concurrency !== null) bounds.push(concurrency);
   if (plan.mode === 'users') {

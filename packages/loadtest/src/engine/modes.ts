@@ -6,10 +6,15 @@ import { arrivalGaps } from './arrivals.js';
 import type { JobFactory } from './job-factory.js';
 import type { LoadRun } from './load-run.js';
 
+/** Below float error of any window's length, far below a timer's resolution (ms). */
+const SLACK_MS = 1e-6;
+
 /**
  * Open loop: requests go out at their scheduled instants whether or not earlier ones have finished. A timer that
  * fires late sends everything due at once; each request's wait past its slot is its queueing delay (reported, so
- * coordinated omission cannot hide). Ends after `durationS` or when the run stops.
+ * coordinated omission cannot hide). Constant arrivals start at t0 (k-th at t0 + k/rate, so rate r for d seconds
+ * sends ⌈r·d⌉ requests — 10 in 1 s at 10 req/s); Poisson arrivals start after a random first gap, as a Poisson
+ * process does. Ends after `durationS` or when the run stops (at once if it already has).
  */
 export async function openLoop(
   run: LoadRun,
@@ -19,30 +24,36 @@ export async function openLoop(
   durationS: number,
   rng: Rng,
 ): Promise<void> {
+  if (run.stopped) return;
   const gap = arrivalGaps(kind, rate, rng, run.plan.burstiness);
   const users = Math.max(1, run.plan.users.count);
   const t0 = monoNow();
-  const end = t0 + durationS * 1000;
-  let next = t0 + gap();
+  // Instants are kept as offsets from t0, and a constant one is computed from its index rather than summed gap by
+  // gap; with SLACK_MS, float error (3 × 333.33… ms < 1000 ms) can neither add nor drop the last request of a window.
+  const endMs = durationS * 1000 - SLACK_MS;
+  const constantGapMs = kind === 'constant' ? gap() : 0;
+  const offset = (k: number, previous: number): number =>
+    kind === 'constant' ? k * constantGapMs : previous + gap();
   let n = 0;
+  let next = offset(0, 0);
   await new Promise<void>((resolve) => {
     const tick = (): void => {
-      const now = monoNow();
-      while (next <= now && next < end && !run.stopped) {
-        void run.send(jobs.job(n % users, rng, monoToEpoch(next)));
+      const now = monoNow() - t0;
+      while (next <= now && next < endMs && !run.stopped) {
+        void run.send(jobs.job(n % users, rng, monoToEpoch(t0 + next)));
         n++;
-        next += gap();
+        next = offset(n, next);
       }
-      if (run.stopped || next >= end) {
+      if (run.stopped || next >= endMs) {
         run.signal.removeEventListener('abort', onStop);
         clearTimeout(timer);
         resolve();
         return;
       }
-      timer = setTimeout(tick, next - monoNow());
+      timer = setTimeout(tick, next - (monoNow() - t0));
     };
     const onStop = (): void => tick();
-    let timer = setTimeout(tick, Math.max(0, next - monoNow()));
+    let timer = setTimeout(tick, Math.max(0, next - (monoNow() - t0)));
     run.signal.addEventListener('abort', onStop, { once: true });
   });
 }
@@ -81,7 +92,9 @@ export function sweepRates(s: { startRate: number; endRate: number; steps: numbe
 /**
  * Sweep: constant-rate steps from startRate to endRate, each measured on its own (requests of a step are waited
  * for before the next starts, so steps do not overlap). Stops after the first step that misses the SLO, since
- * higher rates only queue more. Rates are this worker's share.
+ * higher rates only queue more. Rates are this worker's share; in a distributed run each worker judges only its
+ * own share, so workers may stop after different steps — the merge keeps only the steps every worker ran
+ * (`resultOf` in metrics/run-result.ts).
  */
 export async function sweep(run: LoadRun, jobs: JobFactory, rng: Rng): Promise<SerializedSweepStep[]> {
   const plan = run.plan.sweep;

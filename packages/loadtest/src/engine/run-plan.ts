@@ -3,6 +3,7 @@ import type { RunMode, Shard } from '../metrics/run-result.js';
 import type { QuestionStrategy, Spread } from '../scenario/index.js';
 import type { LoadPhasePlan } from './load-pattern.js';
 import type { PriceTable } from './pricing.js';
+import { shardCount } from './shards.js';
 
 export interface TestTypePlan {
   name: string;
@@ -40,6 +41,7 @@ export const NO_ERROR_HANDLING: ErrorHandlingPlan = {
   stopOnErrors: null,
 };
 
+/** Limits of the whole run (all workers together); {@link workerLimits} gives one worker's share. */
 export interface LimitsPlan {
   maxRequests: number | null;
   maxDurationS: number | null;
@@ -72,7 +74,7 @@ export interface RunPlan {
   burstiness: number;
   /** Parallel requests for `concurrency` mode (whole run, before sharding). */
   concurrency: number | null;
-  /** Length of the measured run (rate and concurrency modes); users mode ends when sessions end or at limits. */
+  /** Length of the measured run; users mode also ends earlier when every session is done (sweep: its steps). */
   durationS: number | null;
   /** Requests in this first stretch are sent but not recorded. */
   warmupS: number;
@@ -120,8 +122,30 @@ export function workerRate(plan: RunPlan): number | null {
   return Math.max(1e-6, (plan.rate ?? 0) / plan.shard.count);
 }
 
-/** This worker's share of the requests in flight in `concurrency` mode (at least one), else null. */
+/**
+ * This worker's share of the requests in flight in `concurrency` mode, else null. Split as users are (worker i of
+ * N takes the i-th, (i+N)-th, … slot), so the workers' shares add up to the run's concurrency; the plan makes sure
+ * every worker gets at least one.
+ */
 export function workerConcurrency(plan: RunPlan): number | null {
   if (plan.mode !== 'concurrency') return null;
-  return Math.round(Math.max(1, (plan.concurrency ?? 1) / plan.shard.count));
+  return shardCount(plan.concurrency ?? 1, plan.shard);
+}
+
+/**
+ * This worker's limits. The run's totals — maxRequests, maxCostUSD, maxConcurrentReqs — are split among the
+ * workers as users are (requests and slots with shardCount, whose parts differ by at most one; cost in equal
+ * parts), so together the workers honour the scenario's figures exactly instead of N times over. maxDurationS and
+ * maxErrorRate hold for every worker as they are.
+ */
+export function workerLimits(plan: RunPlan): LimitsPlan {
+  const l = plan.limits;
+  const { shard } = plan;
+  if (shard.count === 1) return l;
+  return {
+    ...l,
+    maxRequests: l.maxRequests === null ? null : shardCount(l.maxRequests, shard),
+    maxCostUSD: l.maxCostUSD === null ? null : l.maxCostUSD / shard.count,
+    maxConcurrent: l.maxConcurrent === null ? null : shardCount(l.maxConcurrent, shard),
+  };
 }

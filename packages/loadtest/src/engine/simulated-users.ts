@@ -12,6 +12,13 @@ import { sleep } from './sleep.js';
 /** How often a load pattern's target is re-read and users started or sent away. */
 export const PATTERN_TICK_MS = 100;
 
+/**
+ * The least a user waits after a session that asked nothing (0 questions drawn, or a sessionDuration already up)
+ * before the next: such a session takes no time, and sessions back to back without a timer in between would keep
+ * the event loop from ever reaching the run's deadline (100% CPU, maxDurationSec never firing).
+ */
+export const EMPTY_SESSION_PAUSE_MS = 100;
+
 type UsersPlan = RunPlan['users'];
 
 /** Seconds one session may last (`sessionDuration`), or Infinity without one. */
@@ -28,8 +35,8 @@ function sessionSeconds(u: UsersPlan, r: Rng): number {
 /**
  * One session of one simulated user: `questionsPerSession` questions (and/or until `sessionDuration` is up) with
  * think time between them; with `multiTurnProbability` a question continues the conversation (history carried
- * forward), else it starts a new one. `leave` ends it after the request in flight. Resolves false when the run
- * stopped before a request could go out.
+ * forward), else it starts a new one. `leave` ends it after the request in flight. Resolves to the number of
+ * requests sent, or null when the run stopped before a request could go out.
  */
 async function runSession(
   run: LoadRun,
@@ -38,7 +45,7 @@ async function runSession(
   r: Rng,
   think: (r: Rng) => number,
   leave: AbortSignal,
-): Promise<boolean> {
+): Promise<number | null> {
   const u = run.plan.users;
   // Answers are kept only when a follow-up will carry them.
   const collect = u.multiTurnProbability > 0 && u.retainContext;
@@ -52,16 +59,17 @@ async function runSession(
     : Infinity;
   const until = monoNow() + sessionSeconds(u, r) * 1000;
   let history: ChatTurn[] = [];
-  for (let i = 0; i < questions && !leave.aborted && monoNow() < until; i++) {
+  let i = 0;
+  for (; i < questions && !leave.aborted && monoNow() < until; i++) {
     const q = jobs.question(type, r);
     const turn: ChatTurn = { role: 'user', content: q };
     history = conversation.continues(r) && u.retainContext ? [...history, turn] : [turn];
     const m = await run.send(jobs.jobFor(user, type, history, q, r, epochNow(), collect));
-    if (m === null) return false;
+    if (m === null) return null;
     if (m.ok && collect) history = [...history, { role: 'assistant', content: m.content }];
     if (i < questions - 1) await sleep(Math.min(think(r) * 1000, until - monoNow()), leave);
   }
-  return true;
+  return i;
 }
 
 /**
@@ -83,7 +91,9 @@ export async function usersLoop(
     run.usersActive++;
     try {
       do {
-        if (!(await runSession(run, jobs, user, r, think, run.signal))) return;
+        const asked = await runSession(run, jobs, user, r, think, run.signal);
+        if (asked === null) return;
+        if (asked === 0 && u.continuous) await sleep(EMPTY_SESSION_PAUSE_MS, run.signal);
       } while (u.continuous && !run.stopped);
     } finally {
       run.usersActive--;
@@ -115,8 +125,12 @@ export async function patternLoop(run: LoadRun, jobs: JobFactory, rng: Rng): Pro
     const done = (async (): Promise<void> => {
       run.usersActive++;
       try {
-        while (!leave.signal.aborted && (await runSession(run, jobs, user, r, think, leave.signal)))
-          await sleep(think(r) * 1000, leave.signal);
+        while (!leave.signal.aborted) {
+          const asked = await runSession(run, jobs, user, r, think, leave.signal);
+          if (asked === null) break;
+          const thinkMs = think(r) * 1000;
+          await sleep(asked === 0 ? Math.max(thinkMs, EMPTY_SESSION_PAUSE_MS) : thinkMs, leave.signal);
+        }
       } finally {
         run.usersActive--;
       }

@@ -88,7 +88,13 @@ export async function runLoadgen(
   const pending = new Set<Promise<void>>();
   const t0 = monoNow();
   const end = t0 + cfg.durationSeconds * 1000;
-  const total = Math.floor((cfg.durationSeconds * 1000) / intervalMs);
+  // A request starts at every t0 + i/rate inside the window: ⌈rate × duration⌉ of them, as constant mode
+  // schedules. Computed from rate × duration with a little slack, so float error (1000/(1000/0.7) × 10 gave
+  // 6.999… for 7) neither drops nor adds one.
+  const exact = cfg.durationSeconds * rate;
+  const total = Math.max(1, Math.ceil(exact - 1e-9 * Math.max(1, exact)));
+  let firstSend = 0;
+  let lastSend = 0;
 
   const fire = (i: number, scheduled: number): void => {
     if (inFlight >= cfg.maxInFlight) {
@@ -97,6 +103,8 @@ export async function runLoadgen(
     }
     inFlight++;
     started++;
+    lastSend = monoNow();
+    if (started === 1) firstSend = lastSend;
     const p = client
       .measure(
         {
@@ -172,7 +180,8 @@ export async function runLoadgen(
     dropped,
     errorsByType,
     requestedRate: rate,
-    achievedRate: started / Math.max(sentFor, 1e-9),
+    // As RunMetrics defines it: n sends span n − 1 gaps, from the first send to the last.
+    achievedRate: started > 1 && lastSend > firstSend ? ((started - 1) * 1000) / (lastSend - firstSend) : 0,
     durationSeconds: sentFor,
     latency: latency.summary(),
     sendDelay: sendDelay.summary(),

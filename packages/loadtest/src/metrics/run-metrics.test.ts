@@ -299,6 +299,62 @@ describe('distributed runs', () => {
 });
 
 describe('sweep steps', () => {
+  it('of a distributed run are reported only while every worker ran them, and the SLO is judged on those', () => {
+    const slo = { ttftMs: 200 };
+    // `n` requests at `rate` req/s (this worker's share), the first `good` of them within the SLO.
+    const step = (rate: number, n: number, good: number, start: number) => ({
+      requestedRate: rate,
+      metrics: metricsOf(
+        Array.from({ length: n }, (_, i) =>
+          rec({
+            sentAt: start + (i * 1000) / rate,
+            scheduledAt: start + (i * 1000) / rate,
+            ttftMs: i < good ? 100 : 500,
+          }),
+        ),
+        slo,
+      ).toJSON(),
+    });
+    const worker = (id: string, index: number, steps: SerializedRun['sweep']): SerializedRun => ({
+      kind: 'llmops-loadtest-run',
+      v: 1,
+      workers: [{ ...meta(id, T0), shard: { index, count: 2 }, mode: 'sweep', requestedRate: null }],
+      metrics: new RunMetrics(slo).toJSON(),
+      sweep: steps,
+    });
+    // The run's rates are 2, 4, 6, 8 req/s, each worker sending half. Worker a's half misses the SLO at the third
+    // step (90% good) and a stops there; b's half meets it and b goes on to the fourth step alone.
+    const a = worker('a', 0, [
+      step(1, 20, 20, T0),
+      step(2, 20, 20, T0 + 60_000),
+      step(3, 20, 18, T0 + 120_000),
+    ]);
+    const b = worker('b', 1, [
+      step(1, 20, 20, T0),
+      step(2, 20, 20, T0 + 60_000),
+      step(3, 20, 20, T0 + 120_000),
+      step(4, 20, 20, T0 + 180_000),
+    ]);
+    for (const runs of [
+      [a, b],
+      [b, a],
+    ]) {
+      const r = resultOf(runs);
+      // The fourth step ran at half the run's rate (b only): reporting it would claim 4 req/s met the SLO after 6.
+      expect(r.sweep?.map((x) => x.requestedRate)).toEqual([2, 4, 6]);
+      expect(r.sweep?.map((x) => x.meetsSlo)).toEqual([true, true, true]);
+      expect(r.sweep?.[2]?.report.goodput.ratio).toBeCloseTo(0.95, 9);
+      expect(r.maxRateMeetingSlo).toBe(6);
+    }
+    // With a at 80% good the merged third step (90%) misses: the highest rate meeting the SLO is the second's.
+    const worse = worker('a', 0, [
+      step(1, 20, 20, T0),
+      step(2, 20, 20, T0 + 60_000),
+      step(3, 20, 16, T0 + 120_000),
+    ]);
+    expect(resultOf([worse, b]).maxRateMeetingSlo).toBe(4);
+  });
+
   it('report throughput at the achieved send rate, not diluted by the wait for the last answers', () => {
     // 20 requests sent 100 ms apart (10 req/s), each answered after 1 s: first send → last answer is 2.9 s.
     const records = Array.from({ length: 20 }, (_, i) =>

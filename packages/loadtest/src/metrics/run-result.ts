@@ -77,7 +77,10 @@ export interface RunResult {
   achievedRate: number;
   report: RunReport;
   sweep: SweepStepReport[] | null;
-  /** Highest requested rate of the sweep whose steps up to it met the SLO (goodput ratio ≥ sweepGoodputRatio). */
+  /**
+   * Highest requested rate of the sweep whose steps up to it met the SLO (goodput ratio ≥ sweepGoodputRatio),
+   * among the steps every worker ran.
+   */
   maxRateMeetingSlo: number | null;
 }
 
@@ -161,23 +164,22 @@ export function resultOf(runs: readonly SerializedRun[]): RunResult {
   };
 }
 
+/**
+ * The sweep of a merged run. Step i of the run is step i of every worker together, at the sum of their rates; but
+ * each worker stops its sweep on its own share's SLO, so workers may have run different numbers of steps. Only
+ * the steps that every worker with a sweep ran are reported, stopping at the first step some worker did not run:
+ * merging a step run by only some workers would report it at a fraction of its rate (and judge the SLO on part
+ * of the load), so `maxRateMeetingSlo` is computed from the complete steps alone.
+ */
 function mergeSweeps(runs: readonly SerializedRun[]): SweepStepReport[] | null {
-  const withSweep = runs.filter((r) => r.sweep !== null);
-  if (withSweep.length === 0) return null;
-  const byStep = new Map<number, SerializedSweepStep[]>();
-  for (const r of withSweep)
-    (r.sweep ?? []).forEach((s, i) => {
-      const list = byStep.get(i) ?? [];
-      list.push(s);
-      byStep.set(i, list);
-    });
-  return [...byStep.keys()]
-    .sort((a, b) => a - b)
-    .map((i) => {
-      const steps = byStep.get(i) ?? [];
-      const m = new RunMetrics(steps[0]?.metrics.slo ?? null);
-      for (const s of steps) m.merge(RunMetrics.fromJSON(s.metrics));
-      const rate = steps.reduce((a, s) => a + s.requestedRate, 0);
-      return stepReport({ requestedRate: rate, metrics: m.toJSON() });
-    });
+  const sweeps = runs.flatMap((r) => (r.sweep === null ? [] : [r.sweep]));
+  if (sweeps.length === 0) return null;
+  const complete = Math.min(...sweeps.map((s) => s.length));
+  return Array.from({ length: complete }, (_, i) => {
+    const steps = sweeps.map((s) => s[i]).filter((s) => s !== undefined);
+    const m = new RunMetrics(steps[0]?.metrics.slo ?? null);
+    for (const s of steps) m.merge(RunMetrics.fromJSON(s.metrics));
+    const rate = steps.reduce((a, s) => a + s.requestedRate, 0);
+    return stepReport({ requestedRate: rate, metrics: m.toJSON() });
+  });
 }

@@ -68,7 +68,7 @@ export const loadtestRunConfig = defineConfig({
   }),
   duration: opt.duration({
     env: 'LOADTEST_DURATION',
-    description: 'Measured length of rate/concurrency runs, e.g. 30s, 5m (bare numbers are seconds).',
+    description: 'Measured length of the run (users runs too), e.g. 30s, 5m (bare numbers are seconds).',
   }),
   warmup: opt.duration({
     env: 'LOADTEST_WARMUP',
@@ -103,27 +103,28 @@ export const loadtestRunConfig = defineConfig({
   maxRequests: opt.int({
     env: 'LOADTEST_MAX_REQUESTS',
     min: 1,
-    description: 'Stop after sending this many requests.',
+    description: 'Stop after sending this many measured requests (a total, split among distributed workers).',
   }),
   maxDuration: opt.duration({
     env: 'LOADTEST_MAX_DURATION',
-    description: 'Stop after this long, whatever the mode.',
+    description: 'Stop after this long, whatever the mode; 0 = no limit.',
   }),
   maxCost: opt.number({
     env: 'LOADTEST_MAX_COST_USD',
     min: 0,
-    description: 'Stop before spending more than this (USD).',
+    description: 'Stop before spending more than this (USD; a total, split among workers); 0 = no limit.',
   }),
   maxErrorRate: opt.number({
     env: 'LOADTEST_MAX_ERROR_RATE',
     min: 0,
     max: 1,
-    description: 'Abort when errors / finished requests exceeds this (judged after 20 requests).',
+    description:
+      'Abort when errors / finished requests exceeds this (judged after 20 requests); 0 = no limit.',
   }),
   maxConcurrent: opt.int({
     env: 'LOADTEST_MAX_CONCURRENT',
     min: 1,
-    description: 'Never more requests in flight.',
+    description: 'Never more requests in flight (a total, split among workers).',
   }),
   thinkTimeScale: opt.number({
     env: 'LOADTEST_THINK_TIME_SCALE',

@@ -1,6 +1,7 @@
 import { loadConfig } from '@llmops/core';
 import { describe, expect, it } from 'vitest';
 import { JobFactory } from '../engine/job-factory.js';
+import { workerConcurrency, workerLimits } from '../engine/run-plan.js';
 import { parseScenarioText } from '../scenario/load-scenario.js';
 import { Rng } from '../scenario/random.js';
 import { loadtestRunConfig } from './loadtest-run-config.js';
@@ -139,5 +140,66 @@ describe('plan from a scenario', () => {
     ]);
     expect(() => planOf(cfg({ mode: 'concurrency', concurrency: 2 }), s, 6)).toThrow(PlanError);
     expect(planOf(cfg(), scenario(), 6).users.pattern).toBeNull();
+  });
+});
+
+describe('limits', () => {
+  it('treats 0 from the command line or the environment as off, as 0 in the scenario is', () => {
+    const zeroFlags = cfg({ maxCost: 0, maxDuration: 0, maxErrorRate: 0 });
+    const zeroEnv = loadConfig(loadtestRunConfig, {
+      env: { LOADTEST_MAX_COST_USD: '0', LOADTEST_MAX_DURATION: '0', LOADTEST_MAX_ERROR_RATE: '0' },
+      flags: {},
+    });
+    const zeroScenario = scenario(['limits: { maxCostUSD: 0, maxDurationSec: 0, maxErrorRate: 0 }']);
+    const off = { maxCostUSD: null, maxDurationS: null, maxErrorRate: null };
+    expect(planOf(zeroFlags, scenario(), 6).limits).toMatchObject(off);
+    expect(planOf(zeroEnv, scenario(), 6).limits).toMatchObject(off);
+    expect(planOf(cfg(), zeroScenario, 6).limits).toMatchObject(off);
+    // A 0 flag turns off the scenario's own limit (flags win); --max-requests 0 is refused by the option itself.
+    const capped = scenario(['limits: { maxCostUSD: 25 }']);
+    expect(planOf(cfg({ maxCost: 0 }), capped, 6).limits.maxCostUSD).toBeNull();
+    expect(() => cfg({ maxRequests: 0 })).toThrow(/maxRequests|max-requests/);
+  });
+});
+
+describe('distributed runs: one worker’s share of the totals', () => {
+  const shares = (flags: Record<string, unknown>, workers: number) =>
+    Array.from({ length: workers }, (_, workerIndex) => {
+      const p = planOf(cfg({ url: 'http://127.0.0.1:9', workers, workerIndex, ...flags }), null, 4);
+      return { concurrency: workerConcurrency(p), ...workerLimits(p) };
+    });
+  const sum = (xs: readonly (number | null)[]): number => xs.reduce<number>((a, x) => a + (x ?? 0), 0);
+
+  it('splits concurrency, maxRequests, maxConcurrentReqs and maxCostUSD so the workers add up to the totals', () => {
+    const two = shares(
+      { mode: 'concurrency', concurrency: 5, maxRequests: 11, maxCost: 3, maxConcurrent: 5 },
+      2,
+    );
+    expect(two.map((s) => s.concurrency)).toEqual([3, 2]);
+    expect(two.map((s) => s.maxRequests)).toEqual([6, 5]);
+    expect(two.map((s) => s.maxConcurrent)).toEqual([3, 2]);
+    expect(sum(two.map((s) => s.maxCostUSD))).toBeCloseTo(3, 12);
+    for (const workers of [1, 3, 4, 7]) {
+      const s = shares(
+        { mode: 'constant', rate: 10, maxRequests: 100, maxCost: 5, maxConcurrent: 9 },
+        workers,
+      );
+      expect(sum(s.map((x) => x.maxRequests))).toBe(100);
+      expect(sum(s.map((x) => x.maxConcurrent))).toBe(9);
+      expect(sum(s.map((x) => x.maxCostUSD))).toBeCloseTo(5, 12);
+      // Not totals: every worker keeps them whole.
+      expect(s.every((x) => x.maxDurationS === null && x.maxErrorRate === null)).toBe(true);
+    }
+    expect(sum(shares({ mode: 'concurrency', concurrency: 10 }, 4).map((s) => s.concurrency))).toBe(10);
+  });
+
+  it('refuses a total that leaves a worker with none, naming the option', () => {
+    expect(() => shares({ mode: 'concurrency', concurrency: 1 }, 4)).toThrow(
+      new PlanError(
+        '--concurrency / spec.load.concurrency is 1, split among 4 workers: each needs at least one, so give 4 or more, or run fewer workers',
+      ),
+    );
+    expect(() => shares({ mode: 'constant', rate: 5, maxRequests: 3 }, 4)).toThrow(/--max-requests/);
+    expect(() => shares({ mode: 'constant', rate: 5, maxConcurrent: 1 }, 2)).toThrow(/--max-concurrent/);
   });
 });

@@ -5,6 +5,7 @@ import type { LoadPhasePlan } from '../engine/load-pattern.js';
 import {
   NO_ERROR_HANDLING,
   type ErrorHandlingPlan,
+  type LimitsPlan,
   type RunPlan,
   type TestTypePlan,
 } from '../engine/run-plan.js';
@@ -12,6 +13,7 @@ import type { Spread } from '../scenario/index.js';
 import {
   newTestRunId,
   type LoadTestScenario,
+  type ScenarioLimits,
   type ScenarioTestType,
   type ScenarioUserBehavior,
 } from '../scenario/index.js';
@@ -134,6 +136,46 @@ function errorHandlingOf(e: ScenarioUserBehavior['errorHandling']): ErrorHandlin
   };
 }
 
+/**
+ * The run's limits, flags over the scenario. A limit of 0 is off wherever it comes from — the scenario's rule
+ * (`0 = off`), which `--max-cost 0`, `--max-duration 0`, `--max-error-rate 0` and their env vars follow rather
+ * than stopping at once; `--max-requests` and `--max-concurrent` refuse 0 outright (at least 1).
+ */
+function limitsOf(cfg: LoadtestRunConfig, l: ScenarioLimits | undefined): LimitsPlan {
+  // A flag given as 0 turns the limit off, even when the scenario sets one.
+  const flag = (v: number | undefined, fromScenario: number | undefined): number | null =>
+    positiveOrNull(v ?? fromScenario);
+  return {
+    maxRequests: flag(cfg.maxRequests, l?.maxRequests),
+    maxDurationS: flag(ms(cfg.maxDuration), l?.maxDurationSec),
+    maxCostUSD: flag(cfg.maxCost, l?.maxCostUSD),
+    maxErrorRate: flag(cfg.maxErrorRate, l?.maxErrorRate),
+    maxConcurrent: flag(cfg.maxConcurrent, l?.maxConcurrentReqs),
+  };
+}
+
+/**
+ * Concurrency, maxRequests and maxConcurrentReqs are split among the workers (engine/run-plan.ts); each worker
+ * needs at least one of each, else it would send nothing (or, for slots, wait forever).
+ */
+function checkSplit(
+  mode: RunPlan['mode'],
+  concurrency: number | null,
+  limits: LimitsPlan,
+  workers: number,
+): void {
+  if (workers === 1) return;
+  const tooFew = (what: string, n: number | null): void => {
+    if (n !== null && n < workers)
+      throw new PlanError(
+        `${what} is ${n}, split among ${workers} workers: each needs at least one, so give ${workers} or more, or run fewer workers`,
+      );
+  };
+  if (mode === 'concurrency') tooFew('--concurrency / spec.load.concurrency', concurrency);
+  tooFew('--max-requests / spec.limits.maxRequests', limits.maxRequests);
+  tooFew('--max-concurrent / spec.limits.maxConcurrentReqs', limits.maxConcurrent);
+}
+
 /** Scenario (if any) + flags → one worker's plan. Flags win over the scenario. */
 export function planOf(cfg: LoadtestRunConfig, s: LoadTestScenario | null, users: number): RunPlan {
   // An Indexed Job with parallelism N runs N workers; the scenario's `workers.replicas` says N when --workers does not.
@@ -152,13 +194,8 @@ export function planOf(cfg: LoadtestRunConfig, s: LoadTestScenario | null, users
     throw new PlanError(`${mode} mode needs a rate: --rate <requests per second>`);
   if (mode === 'concurrency' && concurrency === null)
     throw new PlanError('concurrency mode needs --concurrency <requests in flight>');
-  const limits = {
-    maxRequests: cfg.maxRequests ?? positiveOrNull(spec?.limits.maxRequests),
-    maxDurationS: ms(cfg.maxDuration) ?? positiveOrNull(spec?.limits.maxDurationSec),
-    maxCostUSD: cfg.maxCost ?? positiveOrNull(spec?.limits.maxCostUSD),
-    maxErrorRate: cfg.maxErrorRate ?? positiveOrNull(spec?.limits.maxErrorRate),
-    maxConcurrent: cfg.maxConcurrent ?? positiveOrNull(spec?.limits.maxConcurrentReqs),
-  };
+  const limits = limitsOf(cfg, spec?.limits);
+  checkSplit(mode, concurrency, limits, workers);
   let durationS = ms(cfg.duration) ?? spec?.load.durationSec ?? null;
   if (durationS === null && mode !== 'users' && mode !== 'sweep' && limits.maxRequests === null)
     durationS = limits.maxDurationS ?? DEFAULT_DURATION_S;

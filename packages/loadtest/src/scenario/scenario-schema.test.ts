@@ -341,6 +341,25 @@ describe('LoadTestScenario schema', () => {
         'spec.advanced.questionTemplates[0].variables: has no values for {city}, which the template uses',
       ],
       [
+        'continuousLoop sessions that ask no question (they would loop without sending)',
+        (s) => {
+          section(s, 'userBehavior').questionsPerSession = { min: 0, max: 0 };
+          s.testTypes = [{ name: 'chat', weight: 100, continuousLoop: true }];
+        },
+        'spec.userBehavior.questionsPerSession.max: is 0, so no session asks anything, yet testTypes[0].continuousLoop repeats sessions: set it to 1 or more',
+      ],
+      [
+        'a 0-second sessionDuration under a loadPattern (users would loop without sending)',
+        (s) => {
+          section(s, 'userBehavior').sessionDuration = { min: 0, max: 0 };
+          s.loadPattern = {
+            type: 'steady',
+            phases: [{ name: 'hold', duration: '10s', targetActiveUsers: 2 }],
+          };
+        },
+        'spec.userBehavior.sessionDuration.max: is 0 seconds, so no session has time to ask anything, yet loadPattern runs sessions back to back: make it longer',
+      ],
+      [
         'a price that is not a number',
         (s) => (s.pricing = { 'gpt-4o': { inputPerMTokUSD: 'cheap', outputPerMTokUSD: 10 } }),
         'spec.pricing["gpt-4o"].inputPerMTokUSD: expected a number, got "cheap"',

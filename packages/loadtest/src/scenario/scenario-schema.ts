@@ -221,6 +221,45 @@ function uniqueNames(payload: z.core.ParsePayload<Named[]>): void {
   });
 }
 
+/**
+ * Sessions that repeat — a test type's `continuousLoop`, or a `loadPattern` (its users run sessions back to back) —
+ * must be able to ask something: with `questionsPerSession.max` 0 or a 0-second `sessionDuration`, every session
+ * is empty and the users would loop without ever sending a request.
+ */
+function emptyRepeatingSessions(
+  behavior: z.output<typeof userBehaviorSchema>,
+  testTypes: readonly { continuousLoop: boolean }[],
+  pattern: boolean,
+): z.core.$ZodRawIssue[] {
+  const looping = testTypes.findIndex((t) => t.continuousLoop);
+  const why =
+    looping >= 0
+      ? `testTypes[${looping}].continuousLoop repeats sessions`
+      : pattern
+        ? 'loadPattern runs sessions back to back'
+        : null;
+  if (why === null) return [];
+  const issues: z.core.$ZodRawIssue[] = [];
+  const q = behavior.questionsPerSession;
+  if (q?.max === 0)
+    issues.push({
+      code: 'custom',
+      path: ['userBehavior', 'questionsPerSession', 'max'],
+      input: 0,
+      message: `is 0, so no session asks anything, yet ${why}: set it to 1 or more`,
+    });
+  const d = behavior.sessionDuration;
+  const [key, seconds] = d?.max !== undefined ? ['max', d.max] : ['min', d?.min];
+  if (seconds === 0)
+    issues.push({
+      code: 'custom',
+      path: ['userBehavior', 'sessionDuration', key],
+      input: 0,
+      message: `is 0 seconds, so no session has time to ask anything, yet ${why}: make it longer`,
+    });
+  return issues;
+}
+
 const specSchema = z
   .strictObject({
     organizations: organizationsSchema,
@@ -256,6 +295,9 @@ const specSchema = z
         input: doc,
         message: `conflicts with users.apiKeys.perUser (${own}); keep one of them`,
       });
+    ctx.issues.push(
+      ...emptyRepeatingSessions(spec.userBehavior, testTypes ?? [], spec.loadPattern !== undefined),
+    );
     return {
       ...spec,
       users: { ...users, apiKeys: { ...users.apiKeys, perUser: own ?? doc ?? 1 } },
