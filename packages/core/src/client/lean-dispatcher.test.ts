@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LeanDispatcher, type UpstreamDispatcher } from './lean-dispatcher.js';
+import { LeanDispatcher, type LeanDispatcherOptions, type UpstreamDispatcher } from './lean-dispatcher.js';
 
 /** A raw TCP upstream: `reply` gets each request's raw head (and body) and the socket to answer on. */
 interface RawUpstream {
@@ -82,13 +82,17 @@ interface Outcome {
 function send(
   d: UpstreamDispatcher,
   options: Partial<Dispatcher.DispatchOptions> & { origin: string },
-  hooks: { onStart?: () => void; onData?: (c: Dispatcher.DispatchController, n: number) => void } = {},
+  hooks: {
+    onStart?: (c: Dispatcher.DispatchController) => void;
+    onData?: (c: Dispatcher.DispatchController, n: number) => void;
+    onEnd?: () => void;
+  } = {},
 ): Promise<Outcome> {
   return new Promise((resolve) => {
     const out: Outcome = { status: 0, headers: {}, body: '', pieces: 0, error: undefined, ended: false };
     d.dispatch({ method: 'GET', path: '/', ...options } as Dispatcher.DispatchOptions, {
-      onRequestStart() {
-        hooks.onStart?.();
+      onRequestStart(c) {
+        hooks.onStart?.(c);
       },
       onResponseStart(_c, status, headers) {
         out.status = status;
@@ -101,6 +105,7 @@ function send(
       },
       onResponseEnd() {
         out.ended = true;
+        hooks.onEnd?.();
         resolve(out);
       },
       onResponseError(_c, err) {
@@ -111,7 +116,11 @@ function send(
   });
 }
 
-function lean(fallback?: UpstreamDispatcher, connections: number | null = null): LeanDispatcher {
+function lean(
+  fallback?: UpstreamDispatcher,
+  connections: number | null = null,
+  opts: LeanDispatcherOptions = {},
+): LeanDispatcher {
   const p = new LeanDispatcher(
     fallback ?? {
       dispatch: () => {
@@ -119,7 +128,7 @@ function lean(fallback?: UpstreamDispatcher, connections: number | null = null):
       },
       close: async () => {},
     },
-    { connections },
+    { connections, ...opts },
   );
   pools.push(p);
   return p;
@@ -434,5 +443,162 @@ describe('LeanDispatcher', () => {
     expect(up.closed).toBe(1);
     expect(d.connections).toBe(0);
     expect(calls).toEqual(['https://api.openai.com', 'closed']);
+  });
+  it('completes an answer that came with the close while paused, once resumed', async () => {
+    // The whole chunked answer and the FIN arrive in one read; the handler pauses after each piece (backpressure).
+    const up = await rawUpstream((_r, s) => {
+      s.end(
+        'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n4\r\naaaa\r\n4\r\nbbbb\r\n4\r\ncccc\r\n0\r\n\r\n',
+      );
+    });
+    const r = await send(
+      lean(),
+      { origin: up.origin },
+      {
+        onData: (c) => {
+          c.pause();
+          setTimeout(() => c.resume(), 20);
+        },
+      },
+    );
+    expect(r).toMatchObject({ body: 'aaaabbbbcccc', pieces: 3, ended: true, error: undefined });
+  });
+
+  it('still fails an answer cut short by the close while paused, once resumed', async () => {
+    const up = await rawUpstream((_r, s) => {
+      s.end('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n4\r\naaaa\r\n4\r\nbbbb\r\n');
+    });
+    const r = await send(
+      lean(),
+      { origin: up.origin },
+      {
+        onData: (c) => {
+          c.pause();
+          setTimeout(() => c.resume(), 20);
+        },
+      },
+    );
+    expect(r.body).toBe('aaaabbbb');
+    expect(r.error?.code).toBe('UND_ERR_SOCKET');
+  });
+
+  it('never writes a request on a connection the server closed along with its last answer', async () => {
+    // Each answer is followed at once by the server's FIN, without `connection: close`: a POST written on that
+    // connection would be lost (it is never sent again).
+    const up = await rawUpstream((_r, s) => void s.end(ok('x')));
+    const d = lean();
+    for (let i = 0; i < 20; i++) {
+      const r = await send(d, { origin: up.origin, method: 'POST', body: Buffer.from('{}') });
+      expect(r.error, `request ${i}`).toBeUndefined();
+    }
+    expect(up.requests).toHaveLength(20);
+  });
+
+  it('lets a request take a connection released in the same turn (written a turn later), not open another', async () => {
+    const up = await rawUpstream((_r, s) => void s.write(ok('x')));
+    const d = lean();
+    let second: Promise<Outcome> | undefined;
+    const first = await send(
+      d,
+      { origin: up.origin },
+      { onEnd: () => (second = send(d, { origin: up.origin })) },
+    );
+    expect(first.ended).toBe(true);
+    expect(await second).toMatchObject({ body: 'x', ended: true });
+    expect(up.connections).toBe(1);
+  });
+
+  it('gives the connection to the next request when the handler gives up at onRequestStart, sending nothing', async () => {
+    const up = await rawUpstream((_r, s) => void s.write(ok('x')));
+    const d = lean(undefined, 1);
+    await send(d, { origin: up.origin });
+    const why = new Error('gave up while waiting');
+    const gaveUp = await send(d, { origin: up.origin, path: '/never' }, { onStart: (c) => c.abort(why) });
+    expect(gaveUp.error).toBe(why);
+    expect(await send(d, { origin: up.origin })).toMatchObject({ body: 'x', ended: true });
+    expect(up.requests.some((r) => r.includes('/never'))).toBe(false);
+    expect(up.connections).toBe(1);
+  });
+
+  it('fails at once on a head whose lines end in LF alone, or hold a CR alone, as undici does', async () => {
+    const heads: Record<string, string> = {
+      '/lf': 'HTTP/1.1 200 OK\nContent-Length: 2\n\nok',
+      '/lf-in-value': 'HTTP/1.1 200 OK\r\nX-A: 1\nContent-Length: 2\r\n\r\nok',
+      '/lf-end': 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\nok',
+      '/cr-in-value': 'HTTP/1.1 200 OK\r\nX-A: 1\r2\r\nContent-Length: 2\r\n\r\nok',
+    };
+    const up = await rawUpstream((req, s) => void s.write(heads[req.split(' ')[1] as string] as string));
+    const d = lean();
+    for (const path of Object.keys(heads)) {
+      const t0 = performance.now();
+      const r = await send(d, { origin: up.origin, path, headersTimeout: 5000 });
+      expect(r.error?.code, path).toBe('UND_ERR_INVALID_HEADER');
+      expect(performance.now() - t0, path).toBeLessThan(1000);
+    }
+  });
+
+  it('refuses a head larger than maxHeaderBytes, whole in one read or not', async () => {
+    const big = `HTTP/1.1 200 OK\r\nx-big: ${'a'.repeat(5000)}\r\ncontent-length: 2\r\n\r\nok`;
+    const up = await rawUpstream(async (req, s) => {
+      if (req.includes('/one')) s.write(big);
+      else {
+        s.write(big.slice(0, 900));
+        await sleep(20);
+        s.write(big.slice(900));
+      }
+    });
+    const d = lean(undefined, null, { maxHeaderBytes: 1024 });
+    for (const path of ['/one', '/two'])
+      expect((await send(d, { origin: up.origin, path })).error?.code, path).toBe('UND_ERR_HEADERS_OVERFLOW');
+  });
+
+  it('refuses the framings undici refuses: a length beside a non-chunked coding, a space before a colon', async () => {
+    const heads: Record<string, string> = {
+      '/gzip': 'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: 2\r\n\r\nokEXTRA',
+      '/gzip-after':
+        'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked, gzip\r\n\r\nokEXTRA',
+      '/space': 'HTTP/1.1 200 OK\r\nContent-Length : 2\r\n\r\nok',
+      '/tab': 'HTTP/1.1 200 OK\r\nContent-Length\t: 2\r\n\r\nok',
+    };
+    const up = await rawUpstream((req, s) => void s.write(heads[req.split(' ')[1] as string] as string));
+    const d = lean();
+    const codes = [];
+    for (const path of Object.keys(heads))
+      codes.push((await send(d, { origin: up.origin, path })).error?.code);
+    expect(codes).toEqual([
+      'UND_ERR_INVALID_CONTENT_LENGTH',
+      'UND_ERR_INVALID_CONTENT_LENGTH',
+      'UND_ERR_INVALID_HEADER',
+      'UND_ERR_INVALID_HEADER',
+    ]);
+  });
+
+  it('reads chunk extensions as undici does: a quoted ";" is text, a space before ";" is refused', async () => {
+    const body = (sizeLine: string): string =>
+      `HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n${sizeLine}\r\nok\r\n0\r\n\r\n`;
+    const lines: Record<string, string> = {
+      '/quoted': '2;foo="a;b";bar=baz',
+      '/space': '2 ;foo=bar',
+      '/space-after': '2; foo=bar',
+      '/trailing-space': '2 ',
+    };
+    const up = await rawUpstream(
+      (req, s) => void s.write(body(lines[req.split(' ')[1] as string] as string)),
+    );
+    const d = lean();
+    expect(await send(d, { origin: up.origin, path: '/quoted' })).toMatchObject({ body: 'ok', ended: true });
+    for (const path of ['/space', '/space-after', '/trailing-space'])
+      expect((await send(d, { origin: up.origin, path })).error?.code, path).toBe('UND_ERR_INVALID_CHUNK');
+  });
+
+  it('takes no Keep-Alive timeout from an interim (1xx) answer', async () => {
+    // `timeout=1` would make the connection too short-lived to reuse; only the final answer's headers count.
+    const up = await rawUpstream((_r, s) => {
+      s.write('HTTP/1.1 103 Early Hints\r\nKeep-Alive: timeout=1\r\n\r\n' + ok('x'));
+    });
+    const d = lean();
+    expect(await send(d, { origin: up.origin })).toMatchObject({ status: 200, body: 'x' });
+    await send(d, { origin: up.origin });
+    expect(up.connections).toBe(1);
   });
 });

@@ -25,6 +25,7 @@ export class MeasureHandler implements Dispatcher.DispatchHandler {
   private settled = false;
   /** One timer serves the first-byte and then the idle timeout; undici's own have ~1 s resolution. */
   private timer: NodeJS.Timeout | undefined;
+  private firstByteMs = 0;
   private idleMs = 0;
 
   constructor(
@@ -43,14 +44,16 @@ export class MeasureHandler implements Dispatcher.DispatchHandler {
     return this.obs.m;
   }
 
-  /** Arms the first-byte timeout (then the idle one once headers arrive). Call right after dispatching. */
-  armTimeouts(firstByteMs: number, idleMs: number): void {
+  /**
+   * Sets the first-byte timeout, which starts when the request is written (`onRequestStart`), and the idle one,
+   * which follows once headers arrive. Call before dispatching.
+   */
+  setTimeouts(firstByteMs: number, idleMs: number): void {
+    this.firstByteMs = firstByteMs;
     this.idleMs = idleMs;
-    this.timer = setTimeout(() => this.timeOut(), firstByteMs);
-    this.timer.unref();
   }
 
-  private timeOut(): void {
+  private readonly timeOut = (): void => {
     if (this.settled) return;
     const gotHeaders = this.obs.m.status !== 0;
     this.failure ??= gotHeaders
@@ -61,10 +64,21 @@ export class MeasureHandler implements Dispatcher.DispatchHandler {
         )
       : new UpstreamClientError('timeout_first_byte', 'no response headers within the first-byte timeout');
     this.controller?.abort(this.failure);
-  }
+  };
 
+  /**
+   * Ends the request with `reason` (the total timeout, or the caller's abort). One still waiting for a connection
+   * has no controller yet: it is settled now, and aborted unsent when its turn comes (`onRequestStart`).
+   */
   abort(reason: UpstreamClientError): void {
-    this.controller?.abort(reason);
+    if (this.controller !== undefined) {
+      this.controller.abort(reason);
+      return;
+    }
+    if (this.settled) return;
+    this.failure ??= reason;
+    this.obs.m.blockedMs = monoNow() - this.obs.m.tSend;
+    this.settle();
   }
 
   /**
@@ -72,6 +86,11 @@ export class MeasureHandler implements Dispatcher.DispatchHandler {
    * measurement counts from. Until then the request waited inside the client (see `blockedMs`).
    */
   onRequestStart(controller: Dispatcher.DispatchController): void {
+    if (this.settled) {
+      // Given up while it waited for a connection: it is never sent.
+      controller.abort(this.failure ?? new UpstreamClientError('aborted', 'request aborted by the caller'));
+      return;
+    }
     const first = this.controller === undefined;
     this.controller = controller;
     if (!first) return;
@@ -79,6 +98,9 @@ export class MeasureHandler implements Dispatcher.DispatchHandler {
     const now = monoNow();
     m.blockedMs = now - m.tSend;
     m.tSend = now;
+    // The first-byte timeout counts from the write, not from the wait for a connection before it.
+    this.timer = setTimeout(this.timeOut, this.firstByteMs);
+    this.timer.unref();
   }
 
   onResponseStart(
@@ -91,7 +113,7 @@ export class MeasureHandler implements Dispatcher.DispatchHandler {
     m.timeToHeaders = monoNow() - m.tSend;
     if (this.timer) {
       clearTimeout(this.timer);
-      this.timer = setTimeout(() => this.timeOut(), this.idleMs);
+      this.timer = setTimeout(this.timeOut, this.idleMs);
       this.timer.unref();
     }
     const rid = headers['x-request-id'];

@@ -41,7 +41,10 @@ export interface RequestMeasurement {
   e2e: number | null;
   /** Every gap between consecutive token-bearing chunks, in order. */
   interTokenGaps: number[];
-  /** (t_last − t_first)/(outputTokens − 1); only when outputTokens > 1. */
+  /**
+   * (t_last − t_first)/(outputTokens − 1); only when outputTokens > 1. With several choices (n > 1) that of the
+   * first choice alone: its own first and last token times and its token-bearing chunks.
+   */
   tpot: number | null;
   outputTokens: number;
   outputTokenSource: TokenSource;

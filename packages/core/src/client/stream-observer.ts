@@ -45,6 +45,12 @@ export class StreamObserver {
   readonly m: RequestMeasurement;
   private tFirstToken = -1;
   private tLastToken = -1;
+  /** Token-bearing chunks of the first choice (index 0), and when its first and last arrived: TPOT with n > 1. */
+  private firstChoiceChunks = 0;
+  private tFirstChoiceStart = -1;
+  private tFirstChoiceLast = -1;
+  /** A choice other than the first was seen (n > 1, or several prompts): the usage then counts every choice. */
+  private severalChoices = false;
   private done = false;
   private usageCompletion: number | null = null;
 
@@ -110,18 +116,25 @@ export class StreamObserver {
   private observeChoice(choice: ChoiceLike, t: number): boolean {
     const m = this.m;
     if (typeof choice.finish_reason === 'string') m.finishReason = choice.finish_reason;
+    const first = choice.index === undefined || choice.index === 0;
+    if (!first) this.severalChoices = true;
     const d = choice.delta;
     // Legacy completions stream `text` instead of a delta.
     const content = d ? d.content : choice.text;
     const hasContent = nonEmpty(content);
     if (hasContent) {
       if (m.timeToFirstContent === null) m.timeToFirstContent = t - m.tSend;
-      if (this.collectContent && (choice.index === undefined || choice.index === 0))
-        m.content += content as string;
+      if (this.collectContent && first) m.content += content as string;
     }
-    if (hasContent) return true;
-    if (!d) return false;
-    return nonEmpty(d.reasoning_content) || nonEmpty(d.reasoning) || nonEmpty(d.tool_calls);
+    const token =
+      hasContent ||
+      (!!d && (nonEmpty(d.reasoning_content) || nonEmpty(d.reasoning) || nonEmpty(d.tool_calls)));
+    if (token && first) {
+      if (this.tFirstChoiceStart < 0) this.tFirstChoiceStart = t;
+      this.tFirstChoiceLast = t;
+      this.firstChoiceChunks++;
+    }
+    return token;
   }
 
   private takeUsage(usage: unknown): void {
@@ -141,8 +154,14 @@ export class StreamObserver {
       m.outputTokens = m.tokenChunks;
       m.outputTokenSource = 'chunks';
     }
-    if (m.outputTokens > 1 && this.tFirstToken >= 0) {
-      m.tpot = (this.tLastToken - this.tFirstToken) / (m.outputTokens - 1);
+    // TPOT is the time a sequence takes per token after its first. With several choices (n > 1) they decode side
+    // by side, and the usage counts all of them: the first choice's own tokens and times give its TPOT (dividing
+    // the span by every choice's tokens would make it n times too small).
+    if (!this.severalChoices) {
+      if (m.outputTokens > 1 && this.tFirstToken >= 0)
+        m.tpot = (this.tLastToken - this.tFirstToken) / (m.outputTokens - 1);
+    } else if (this.firstChoiceChunks > 1) {
+      m.tpot = (this.tFirstChoiceLast - this.tFirstChoiceStart) / (this.firstChoiceChunks - 1);
     }
     return m;
   }

@@ -230,10 +230,12 @@ export class UpstreamClient {
         },
         () => total.reason(),
       );
-      total.onAbort((why) => handler.abort(why));
       // The handler keeps precise first-byte and idle timers itself; undici's are coarse (~1 s ticks).
-      this.measurer.dispatch({ ...options, headersTimeout: 0, bodyTimeout: 0 }, handler);
-      handler.armTimeouts(options.headersTimeout as number, options.bodyTimeout as number);
+      handler.setTimeouts(options.headersTimeout as number, options.bodyTimeout as number);
+      total.onAbort((why) => handler.abort(why));
+      // A signal aborted already has settled the measurement: nothing to send.
+      if (total.reason() === undefined)
+        this.measurer.dispatch({ ...options, headersTimeout: 0, bodyTimeout: 0 }, handler);
     });
   }
 }

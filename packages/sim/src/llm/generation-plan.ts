@@ -20,32 +20,47 @@ export interface GenerationPlan {
 }
 
 export interface PlanRequest {
-  promptTokens: number;
+  /** Tokens of each prompt: one for chat, one or more for a legacy completion (answered as one response). */
+  prompts: readonly number[];
+  /** Choices per prompt. */
   n: number;
   /** max_completion_tokens ?? max_tokens, when the request set one. */
   maxTokens: number | undefined;
   /** vLLM's `ignore_eos` (or the simulator's honor-max-tokens option): produce exactly maxTokens. */
   exactLength: boolean;
   stop: readonly string[];
+  /**
+   * Whether the answer is split into reasoning and content, as vLLM's reasoning parser does for chat; the legacy
+   * completions API returns the raw text, reasoning included, and reports no reasoning tokens.
+   */
+  splitReasoning: boolean;
 }
 
-/** Decides each choice's answer: natural length from the profile, capped by max_tokens and the context window. */
+/**
+ * Decides each choice's answer: natural length from the profile, capped by max_tokens and by the room its own
+ * prompt leaves in the context window (vLLM handles each prompt of a batch as a request of its own). Choices are
+ * ordered prompt by prompt, `n` each, as vLLM numbers them.
+ */
 export function planGeneration(profile: ModelProfile, req: PlanRequest, rng: Rng): GenerationPlan {
-  const room = Math.max(0, profile.maxModelLen - req.promptTokens);
-  const cap = Math.min(req.maxTokens ?? room, room);
   const choices: ChoicePlan[] = [];
-  for (let c = 0; c < req.n; c++) {
-    const natural =
-      req.exactLength && req.maxTokens !== undefined
-        ? req.maxTokens
-        : drawOutputLength(profile.outputLength, rng);
-    const count = Math.min(natural, cap);
-    const { tokens, stopped } = applyStop(generateTokens(rng, count), req.stop);
-    const finishReason = stopped ? 'stop' : req.exactLength || count < natural ? 'length' : 'stop';
-    const reasoningTokens = Math.floor(tokens.length * profile.reasoningFraction);
-    choices.push({ tokens, reasoningTokens, finishReason });
+  let promptTokens = 0;
+  for (const prompt of req.prompts) {
+    promptTokens += prompt;
+    const room = Math.max(0, profile.maxModelLen - prompt);
+    const cap = Math.min(req.maxTokens ?? room, room);
+    for (let c = 0; c < req.n; c++) {
+      const natural =
+        req.exactLength && req.maxTokens !== undefined
+          ? req.maxTokens
+          : drawOutputLength(profile.outputLength, rng);
+      const count = Math.min(natural, cap);
+      const { tokens, stopped } = applyStop(generateTokens(rng, count), req.stop);
+      const finishReason = stopped ? 'stop' : req.exactLength || count < natural ? 'length' : 'stop';
+      const reasoningTokens = req.splitReasoning ? Math.floor(tokens.length * profile.reasoningFraction) : 0;
+      choices.push({ tokens, reasoningTokens, finishReason });
+    }
   }
-  return { promptTokens: req.promptTokens, cachedTokens: null, choices };
+  return { promptTokens, cachedTokens: null, choices };
 }
 
 export function completionTokensOf(plan: GenerationPlan): number {

@@ -21,6 +21,7 @@ import {
 import { ResponseFormat, type ApiKind } from './response-format.js';
 import { SimErrors } from './sim-errors.js';
 import type { ServedModel, SimState } from './sim-state.js';
+import { verifySamplingParams } from './verify-sampling-params.js';
 
 /** The request fields both generation APIs share, after validation. */
 interface GenerationRequest {
@@ -32,6 +33,7 @@ interface GenerationRequest {
   max_tokens?: number | null;
   max_completion_tokens?: number | null;
   seed?: number | null;
+  temperature?: number | null;
   ignore_eos?: unknown;
   /** vLLM's prefix-cache isolation: requests with different salts never share cached blocks. */
   cache_salt?: unknown;
@@ -102,7 +104,8 @@ function handle<T extends GenerationRequest>(
   }
   const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
   checkContext(model, longest, maxTokens);
-  const plan = makePlan(state, model, body, promptTokens, prompts.length, maxTokens);
+  verifySamplingParams(body);
+  const plan = makePlan(state, model, body, kind, prompts, maxTokens);
   plan.cachedTokens = cachedTokensOf(state, model, prompts, body.cache_salt);
   const id = state.nextId(kind === 'chat' ? 'chatcmpl' : 'cmpl');
   const stream = body.stream === true;
@@ -189,19 +192,20 @@ function makePlan(
   state: SimState,
   model: ServedModel,
   body: GenerationRequest,
-  promptTokens: number,
-  prompts: number,
+  kind: ApiKind,
+  prompts: readonly Prompt[],
   maxTokens: number | undefined,
 ): GenerationPlan {
   const stop = typeof body.stop === 'string' ? [body.stop] : (body.stop ?? []);
   return planGeneration(
     model.profile,
     {
-      promptTokens,
-      n: (body.n ?? 1) * prompts,
+      prompts: prompts.map((p) => p.tokens),
+      n: body.n ?? 1,
       maxTokens,
       exactLength: body.ignore_eos === true || state.settings.honorMaxTokens,
       stop,
+      splitReasoning: kind === 'chat',
     },
     state.rngFor(body.seed),
   );

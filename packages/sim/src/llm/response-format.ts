@@ -97,12 +97,14 @@ export class ResponseFormat {
     let choices = '';
     for (let index = 0; index < plan.choices.length; index++) {
       const c = plan.choices[index] as GenerationPlan['choices'][number];
-      const content = quoted(c.tokens, c.reasoningTokens, c.tokens.length);
       if (index > 0) choices += ',';
       if (this.kind === 'completion') {
-        choices += `{"index":${index},"text":${content},"logprobs":null,"finish_reason":"${c.finishReason}"}`;
+        // The raw text, every token, as the stream sends it (no reasoning split on this API).
+        const text = quoted(c.tokens, 0, c.tokens.length);
+        choices += `{"index":${index},"text":${text},"logprobs":null,"finish_reason":"${c.finishReason}"}`;
         continue;
       }
+      const content = quoted(c.tokens, c.reasoningTokens, c.tokens.length);
       const reasoning =
         c.reasoningTokens > 0 ? `,"reasoning_content":${quoted(c.tokens, 0, c.reasoningTokens)}` : '';
       choices +=
