@@ -84,6 +84,13 @@ export const proxyConfig = defineConfig({
     min: 1,
     description: 'Longest silence inside an upstream response before it is abandoned.',
   }),
+  upstreamKeepAliveTimeout: opt.duration({
+    env: 'UPSTREAM_KEEPALIVE_TIMEOUT',
+    default: 4_000,
+    min: 1,
+    description:
+      "How long an idle upstream connection is kept for reuse (at most what the upstream's Keep-Alive header says). Keep it below the upstream's own idle timeout (vLLM/uvicorn: 5 s, without saying so), or a request sent as it closes the connection is lost.",
+  }),
   upstreamClient: opt.enum(['lean', 'undici'], {
     env: 'UPSTREAM_CLIENT',
     default: 'lean',

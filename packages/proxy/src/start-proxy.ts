@@ -79,9 +79,10 @@ export async function startProxy(config: ProxyConfig, log: Logger): Promise<Runn
   const audit = new AuditWriter(store, log, () => gate.flushUses());
   audit.start(config.auditFlushInterval);
   const metrics = new ProxyMetrics();
-  const agent = new Agent({ keepAliveTimeout: 60_000, connections: null });
+  const keepAlive = config.upstreamKeepAliveTimeout;
+  const agent = new Agent({ keepAliveTimeout: keepAlive, keepAliveMaxTimeout: keepAlive, connections: null });
   const dispatcher: UpstreamDispatcher =
-    config.upstreamClient === 'lean' ? new LeanDispatcher(agent, { keepAliveTimeoutMs: 60_000 }) : agent;
+    config.upstreamClient === 'lean' ? new LeanDispatcher(agent, { keepAliveTimeoutMs: keepAlive }) : agent;
   const handler = new ProxyHandler({
     provider,
     gate,
