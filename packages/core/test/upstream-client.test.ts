@@ -188,3 +188,40 @@ describe('upstream client error classes', () => {
     expect(await classOf(chat({ fault: 'stall;after=1;ms=1000', signal: ac.signal }))).toBe('aborted');
   });
 });
+
+describe('idle pooled connections', () => {
+  // vLLM's uvicorn closes an idle connection after 5 s, without a Keep-Alive header saying so: a user back from a
+  // think time must not send on a connection being closed (the lost request would count as the server's error).
+  it.concurrent.each(['lean', 'undici'] as const)(
+    '%s: go after 4 s, before an upstream that does not say how long it keeps them',
+    async (http) => {
+      let answeredAt = 0;
+      let idleMs = -1;
+      const upstream = createServer((socket) => {
+        socket.on('error', () => {});
+        socket.on('data', () => {
+          const body = '{"object":"list","data":[]}';
+          socket.write(
+            `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+          );
+          answeredAt = performance.now();
+        });
+        socket.on('close', () => (idleMs = performance.now() - answeredAt));
+      });
+      await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+      const c = new UpstreamClient({ http });
+      try {
+        const { port } = upstream.address() as { port: number };
+        const m = await c.measure({ baseUrl: `http://127.0.0.1:${port}`, path: '/v1/models', method: 'GET' });
+        expect(m.status).toBe(200);
+        for (let i = 0; i < 60 && idleMs < 0; i++) await new Promise((r) => setTimeout(r, 100));
+        expect(idleMs).toBeGreaterThanOrEqual(3_900);
+        expect(idleMs).toBeLessThan(5_000);
+      } finally {
+        await c.close();
+        await new Promise((r) => upstream.close(r));
+      }
+    },
+    10_000,
+  );
+});

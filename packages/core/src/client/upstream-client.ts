@@ -77,6 +77,13 @@ export interface UpstreamResponse {
 }
 
 /**
+ * How long an idle pooled connection is kept: below vLLM's 5 s (uvicorn closes idle connections without a
+ * Keep-Alive header saying so), so that a user back from a think time never sends on a connection being closed and
+ * the server gets blamed for the lost request.
+ */
+const IDLE_KEEP_ALIVE_MS = 4_000;
+
+/**
  * The one HTTP client for OpenAI-compatible upstreams. Everything in llmops that calls a model goes through it,
  * so timeouts, error classes and timing definitions are the same everywhere.
  */
@@ -97,7 +104,8 @@ export class UpstreamClient {
       new Agent({
         connections: opts.connections ?? null,
         connect: { timeout: this.timeouts.connectMs },
-        keepAliveTimeout: 30_000,
+        keepAliveTimeout: IDLE_KEEP_ALIVE_MS,
+        keepAliveMaxTimeout: IDLE_KEEP_ALIVE_MS,
         // Timeouts are passed per request; these only bound a request that forgets them.
         headersTimeout: this.timeouts.firstByteMs,
         bodyTimeout: this.timeouts.idleMs,
@@ -107,7 +115,7 @@ export class UpstreamClient {
         ? new LeanDispatcher(this.dispatcher, {
             connections: opts.connections ?? null,
             connectTimeoutMs: this.timeouts.connectMs,
-            keepAliveTimeoutMs: 30_000,
+            keepAliveTimeoutMs: IDLE_KEEP_ALIVE_MS,
           })
         : this.dispatcher;
   }
