@@ -1,25 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildProgram } from '../src/program.js';
 import {
   startManagementTestServer,
   type ManagementTestServer,
 } from '../../proxy/src/manage/management-test-server.test-support.js';
+import { runLlmops, UPSTREAM_KEY, type Run } from './manage-cli-harness.js';
 
 /*
  * The original llm-proxy's `manage` command lines, run unchanged against the llmops gateway's management API:
  * positional ids, `project delete`, `cache purge`, and `token generate --duration 0`.
  */
-
-interface Run {
-  code: number;
-  out: string[];
-  err: string[];
-}
-
-const UPSTREAM_KEY = 'sk-upstream-cli-0123456789abcdefWXYZ';
 
 describe("llmops manage, with the original's command lines", () => {
   let server: ManagementTestServer;
@@ -32,25 +23,8 @@ describe("llmops manage, with the original's command lines", () => {
     await server.close();
   });
 
-  async function llmops(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-    const run: Run = { code: -1, out: [], err: [] };
-    const io = {
-      out: (l: string) => run.out.push(...l.split('\n')),
-      err: (l: string) => run.err.push(...l.split('\n')),
-      env: { MANAGEMENT_API_BASE_URL: server.url, MANAGEMENT_TOKEN: server.managementToken, ...env },
-      stopSignal: new AbortController().signal,
-    };
-    const program = buildProgram(io, (code) => {
-      run.code = code;
-    });
-    try {
-      await program.parseAsync(['node', 'llmops', ...args]);
-    } catch (err) {
-      if (!(err instanceof CommanderError)) throw err;
-      run.code = err.exitCode;
-    }
-    return run;
-  }
+  const llmops = (args: string[], env: Record<string, string | undefined> = {}): Promise<Run> =>
+    runLlmops(server, args, env);
 
   const json = <T>(run: Run): T => JSON.parse(run.out.join('\n')) as T;
 

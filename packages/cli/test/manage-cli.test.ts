@@ -1,11 +1,10 @@
-import { CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type * as CommandTable from '../src/commands/index.js';
-import { buildProgram } from '../src/program.js';
 import {
   startManagementTestServer,
   type ManagementTestServer,
 } from '../../proxy/src/manage/management-test-server.test-support.js';
+import { runLlmops, UPSTREAM_KEY, type Run } from './manage-cli-harness.js';
 
 /*
  * `llmops manage …` end to end: the real commander program (in-process, output captured) against the real
@@ -19,14 +18,6 @@ vi.mock('../src/commands/index.js', async (importOriginal) => {
   return { COMMANDS: [...original.COMMANDS.filter((c) => c.path[0] !== 'manage'), ...manageCommands] };
 });
 
-interface Run {
-  code: number;
-  out: string[];
-  err: string[];
-}
-
-const UPSTREAM_KEY = 'sk-upstream-cli-0123456789abcdefWXYZ';
-
 describe('llmops manage', () => {
   let server: ManagementTestServer;
 
@@ -37,26 +28,8 @@ describe('llmops manage', () => {
     await server.close();
   });
 
-  /** Runs `llmops <args>` with MANAGEMENT_API_BASE_URL / MANAGEMENT_TOKEN pointing at the test server. */
-  async function llmops(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-    const run: Run = { code: -1, out: [], err: [] };
-    const io = {
-      out: (l: string) => run.out.push(...l.split('\n')),
-      err: (l: string) => run.err.push(...l.split('\n')),
-      env: { MANAGEMENT_API_BASE_URL: server.url, MANAGEMENT_TOKEN: server.managementToken, ...env },
-      stopSignal: new AbortController().signal,
-    };
-    const program = buildProgram(io, (code) => {
-      run.code = code;
-    });
-    try {
-      await program.parseAsync(['node', 'llmops', ...args]);
-    } catch (err) {
-      if (!(err instanceof CommanderError)) throw err;
-      run.code = err.exitCode;
-    }
-    return run;
-  }
+  const llmops = (args: string[], env: Record<string, string | undefined> = {}): Promise<Run> =>
+    runLlmops(server, args, env);
 
   async function createProject(name: string): Promise<string> {
     const run = await llmops([

@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quietUpstream } from '../../../test-support/quiet-upstream.js';
 import { UpstreamClient, type ClientErrorClass, type UpstreamRequest } from '@llmops/core';
 import { loadConfig } from '@llmops/core';
 import { simLlmConfig, startSimLlm, type RunningSimLlm } from '@llmops/sim';
@@ -195,31 +196,17 @@ describe('idle pooled connections', () => {
   it.concurrent.each(['lean', 'undici'] as const)(
     '%s: go after 4 s, before an upstream that does not say how long it keeps them',
     async (http) => {
-      let answeredAt = 0;
-      let idleMs = -1;
-      const upstream = createServer((socket) => {
-        socket.on('error', () => {});
-        socket.on('data', () => {
-          const body = '{"object":"list","data":[]}';
-          socket.write(
-            `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
-          );
-          answeredAt = performance.now();
-        });
-        socket.on('close', () => (idleMs = performance.now() - answeredAt));
-      });
-      await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+      const upstream = await quietUpstream();
       const c = new UpstreamClient({ http });
       try {
-        const { port } = upstream.address() as { port: number };
-        const m = await c.measure({ baseUrl: `http://127.0.0.1:${port}`, path: '/v1/models', method: 'GET' });
+        const m = await c.measure({ baseUrl: upstream.url, path: '/v1/models', method: 'GET' });
         expect(m.status).toBe(200);
-        for (let i = 0; i < 60 && idleMs < 0; i++) await new Promise((r) => setTimeout(r, 100));
-        expect(idleMs).toBeGreaterThanOrEqual(3_900);
-        expect(idleMs).toBeLessThan(5_000);
+        for (let i = 0; i < 60 && upstream.idleMs() < 0; i++) await new Promise((r) => setTimeout(r, 100));
+        expect(upstream.idleMs()).toBeGreaterThanOrEqual(3_900);
+        expect(upstream.idleMs()).toBeLessThan(5_000);
       } finally {
         await c.close();
-        await new Promise((r) => upstream.close(r));
+        await upstream.close();
       }
     },
     10_000,

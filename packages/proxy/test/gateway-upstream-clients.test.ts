@@ -1,6 +1,6 @@
-import { createServer, type AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quietUpstream } from '../../../test-support/quiet-upstream.js';
 import { startGateway, streamTokens, UPSTREAM_KEY, type Gateway } from './gateway-harness.js';
 
 // The gateway reaches plain-http upstreams through its own client by default (UPSTREAM_CLIENT=lean) and through
@@ -47,37 +47,23 @@ describe.each(['lean', 'undici'] as const)(
   'UPSTREAM_CLIENT=%s and idle upstream connections',
   (upstreamClient) => {
     it('lets one go after UPSTREAM_KEEPALIVE_TIMEOUT when the upstream does not say how long it keeps it', async () => {
-      let answeredAt = 0;
-      let idleMs = -1;
-      // Answers with neither Connection nor Keep-Alive, as uvicorn does, and notes when the gateway hangs up.
-      const upstream = createServer((socket) => {
-        socket.on('error', () => {});
-        socket.on('data', () => {
-          const body = '{"object":"list","data":[]}';
-          socket.write(
-            `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
-          );
-          answeredAt = performance.now();
-        });
-        socket.on('close', () => (idleMs = performance.now() - answeredAt));
-      });
-      await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
-      const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+      const upstream = await quietUpstream();
       const gw = await startGateway({
-        proxy: { upstreamClient, openaiApiUrl: url, upstreamKeepAliveTimeout: '300ms' },
+        proxy: { upstreamClient, openaiApiUrl: upstream.url, upstreamKeepAliveTimeout: '300ms' },
       });
       try {
         const { token } = await gw.newToken();
         const r = await fetch(`${gw.proxy.url}/v1/models`, { headers: { authorization: `Bearer ${token}` } });
         expect(r.status).toBe(200);
         await r.arrayBuffer();
-        for (let i = 0; i < 150 && idleMs < 0; i++) await new Promise((res) => setTimeout(res, 20));
+        for (let i = 0; i < 150 && upstream.idleMs() < 0; i++)
+          await new Promise((res) => setTimeout(res, 20));
         // The lean client's sweep runs every 100 ms; undici's timers are coarse too.
-        expect(idleMs).toBeGreaterThanOrEqual(250);
-        expect(idleMs).toBeLessThan(2500);
+        expect(upstream.idleMs()).toBeGreaterThanOrEqual(250);
+        expect(upstream.idleMs()).toBeLessThan(2500);
       } finally {
         await gw.close();
-        await new Promise((r) => upstream.close(r));
+        await upstream.close();
       }
     });
   },

@@ -1,73 +1,15 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LeanDispatcher, type LeanDispatcherOptions, type UpstreamDispatcher } from './lean-dispatcher.js';
+import { closeRawUpstreams, rawUpstream } from './raw-upstream.test-support.js';
 
-/** A raw TCP upstream: `reply` gets each request's raw head (and body) and the socket to answer on. */
-interface RawUpstream {
-  origin: string;
-  requests: string[];
-  connections: number;
-  closed: number;
-  close(): Promise<void>;
-}
-
-const servers: Server[] = [];
 const pools: LeanDispatcher[] = [];
 afterEach(async () => {
   for (const p of pools.splice(0)) await p.close();
-  for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
+  await closeRawUpstreams();
 });
-
-async function rawUpstream(
-  reply: (req: string, socket: Socket, n: number) => void | Promise<void>,
-): Promise<RawUpstream> {
-  const state = { requests: [] as string[], connections: 0, closed: 0 };
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    state.connections++;
-    sockets.add(socket);
-    socket.on('close', () => {
-      state.closed++;
-      sockets.delete(socket);
-    });
-    socket.on('error', () => {});
-    let buf = '';
-    socket.on('data', (d) => {
-      buf += d.toString('latin1');
-      for (;;) {
-        const end = buf.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        const len = Number(/content-length: (\d+)/i.exec(buf.slice(0, end))?.[1] ?? 0);
-        if (buf.length < end + 4 + len) return;
-        const req = buf.slice(0, end + 4 + len);
-        buf = buf.slice(end + 4 + len);
-        state.requests.push(req);
-        void reply(req, socket, state.requests.length);
-      }
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    get requests() {
-      return state.requests;
-    },
-    get connections() {
-      return state.connections;
-    },
-    get closed() {
-      return state.closed;
-    },
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise((r) => server.close(r));
-    },
-  };
-}
 
 interface Outcome {
   status: number;

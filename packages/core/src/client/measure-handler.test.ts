@@ -1,51 +1,29 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { closeRawUpstreams, rawUpstream } from './raw-upstream.test-support.js';
 import { UpstreamClient } from './upstream-client.js';
 
-/** A raw upstream answering each request `delayMs` after it arrives, one at a time per connection. */
-interface SlowUpstream {
-  baseUrl: string;
-  /** Request paths in the order they reached the server. */
-  paths: string[];
+/** A raw upstream answering each request `delayMs` after it arrives; `paths` in the order they reached it. */
+async function slowUpstream(delayMs: number): Promise<{ baseUrl: string; paths: string[] }> {
+  const up = await rawUpstream((req, socket) => {
+    setTimeout(() => {
+      if (!socket.destroyed)
+        socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}');
+    }, delayMs);
+  });
+  return {
+    baseUrl: up.origin,
+    get paths() {
+      return up.requests.map((r) => r.split(' ')[1] as string);
+    },
+  };
 }
 
-const servers: Server[] = [];
 const clients: UpstreamClient[] = [];
 afterEach(async () => {
   for (const c of clients.splice(0)) await c.close();
-  for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
+  await closeRawUpstreams();
 });
-
-async function slowUpstream(delayMs: number): Promise<SlowUpstream> {
-  const paths: string[] = [];
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    let buf = '';
-    socket.on('data', (d) => {
-      buf += d.toString('latin1');
-      for (;;) {
-        const end = buf.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        const len = Number(/content-length: (\d+)/i.exec(buf.slice(0, end))?.[1] ?? 0);
-        if (buf.length < end + 4 + len) return;
-        paths.push(buf.slice(0, end).split(' ')[1] as string);
-        buf = buf.slice(end + 4 + len);
-        setTimeout(() => {
-          if (!socket.destroyed)
-            socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}');
-        }, delayMs);
-      }
-    });
-  });
-  servers.push(server);
-  server.on('close', () => sockets.forEach((s) => s.destroy()));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { baseUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`, paths };
-}
 
 function oneConnection(http: 'lean' | 'undici', timeouts: ConstructorParameters<typeof UpstreamClient>[0]) {
   const c = new UpstreamClient({ connections: 1, http, ...timeouts });
