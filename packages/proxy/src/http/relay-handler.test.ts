@@ -265,6 +265,21 @@ describe('the `"usage":null` member the gateway asked for', () => {
     expect(withoutNullUsage('data: {"usage": null, "id": "a"}\n\n')).toBe('data: {"id": "a"}\n\n');
   });
 
+  it('is looked for only when the first events carry one: vLLM-style chunks pass untouched', () => {
+    const vllm = STREAM.replaceAll(',"usage":null', '');
+    const want = vllm.replace(`${USAGE_EVENT}\n\n`, '');
+    for (let seed = 1; seed <= 30; seed++) {
+      expect(relay(split(new TextEncoder().encode(vllm), seed), true).out).toBe(want);
+    }
+    // A later chunk's member, when the first events had none, stays: nothing is searched in such a stream.
+    const late = vllm.replace(
+      '" 🎉"},"finish_reason":"stop"}]',
+      '" 🎉"},"finish_reason":"stop"}],"usage":null',
+    );
+    expect(late).toContain('"usage":null');
+    expect(relay([new TextEncoder().encode(late)], true).out).toBe(late.replace(`${USAGE_EVENT}\n\n`, ''));
+  });
+
   it('leaves a usage object, a key that only starts with usage, and text that mentions it', () => {
     const kept = [
       'data: {"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1}}\n\n',
