@@ -48,6 +48,12 @@ export class KyselyStore implements Store {
     }
   }
 
+  /** True while the migration `name` has not been applied to this database. */
+  protected async isPending(name: string): Promise<boolean> {
+    const all = await this.#migrator.getMigrations();
+    return all.some((m) => m.name === name && m.executedAt === undefined);
+  }
+
   async isReady(): Promise<boolean> {
     try {
       await sql`select 1`.execute(this.db);

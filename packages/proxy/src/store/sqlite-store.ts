@@ -6,6 +6,7 @@ import { KyselyStore, type KyselyStoreOptions } from './kysely-store.js';
 import { AUDIT_INSERT_SQL, auditInsertValues } from './audit-insert.js';
 import { AuditThread } from './audit-thread.js';
 import { isTokenFormat } from '../crypto/tokens.js';
+import { HASH_PLAINTEXT_TOKENS } from './migrations/index.js';
 import { toProject, toToken, type ProjectRow, type TokenRow } from './row-mappers.js';
 import type { Database } from './schema.js';
 import { encodeDate } from './stored-values.js';
@@ -115,7 +116,9 @@ export class SqliteStore extends KyselyStore {
    * so it takes a while on a large audit table) and a truncating checkpoint remove both.
    */
   override async migrate(): Promise<void> {
-    const scrub = !this.inMemory && this.holdsPlaintextTokens();
+    // Looked at only before that migration runs: once it has, no start-up scans the tokens again.
+    const scrub =
+      !this.inMemory && (await this.isPending(HASH_PLAINTEXT_TOKENS)) && this.holdsPlaintextTokens();
     await super.migrate();
     if (!scrub) return;
     this.database.exec('VACUUM');
