@@ -236,13 +236,9 @@ export class LoadRun {
     if (max !== null && this.total.sent >= max) this.stop('maxRequests');
   }
 
+  /** Whether another request may go out; maxRequests has stopped the run already (see `noteSent`). */
   private mayStart(): boolean {
     if (this.stopped) return false;
-    const max = this.limits.maxRequests;
-    if (max !== null && this.total.sent >= max) {
-      this.stop('maxRequests');
-      return false;
-    }
     const cap = this.limits.maxCostUSD;
     if (cap !== null && this.projectedCost() >= cap) {
       this.stop('maxCost');
