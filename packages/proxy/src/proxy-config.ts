@@ -1,4 +1,4 @@
-import { defineConfig, opt } from '@llmops/core';
+import { defineConfig, IDLE_KEEP_ALIVE_MS, opt } from '@llmops/core';
 
 /**
  * `llmops proxy` (alias `server`). Environment variables are the original llm-proxy's, so switching is a change
@@ -86,7 +86,7 @@ export const proxyConfig = defineConfig({
   }),
   upstreamKeepAliveTimeout: opt.duration({
     env: 'UPSTREAM_KEEPALIVE_TIMEOUT',
-    default: 4_000,
+    default: IDLE_KEEP_ALIVE_MS,
     min: 1,
     description:
       "How long an idle upstream connection is kept for reuse (at most what the upstream's Keep-Alive header says). Keep it below the upstream's own idle timeout (vLLM/uvicorn: 5 s, without saying so), or a request sent as it closes the connection is lost.",

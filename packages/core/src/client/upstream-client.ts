@@ -77,11 +77,11 @@ export interface UpstreamResponse {
 }
 
 /**
- * How long an idle pooled connection is kept: below vLLM's 5 s (uvicorn closes idle connections without a
- * Keep-Alive header saying so), so that a user back from a think time never sends on a connection being closed and
- * the server gets blamed for the lost request.
+ * How long an idle pooled upstream connection is kept (here and, by default, in the gateway): below vLLM's 5 s
+ * (uvicorn closes idle connections without a Keep-Alive header saying so), so that a request never goes out on a
+ * connection being closed and the server gets blamed for the lost request.
  */
-const IDLE_KEEP_ALIVE_MS = 4_000;
+export const IDLE_KEEP_ALIVE_MS = 4_000;
 
 /**
  * The one HTTP client for OpenAI-compatible upstreams. Everything in llmops that calls a model goes through it,
