@@ -386,6 +386,14 @@ describe('LeanDispatcher', () => {
     expect(d.connections).toBe(0);
     expect(calls).toEqual(['https://api.openai.com', 'closed']);
   });
+  /** A reader that holds upstream back after each piece for 20 ms (backpressure). */
+  const pauseEachPiece: Parameters<typeof send>[2] = {
+    onData: (c) => {
+      c.pause();
+      setTimeout(() => c.resume(), 20);
+    },
+  };
+
   it('completes an answer that came with the close while paused, once resumed', async () => {
     // The whole chunked answer and the FIN arrive in one read; the handler pauses after each piece (backpressure).
     const up = await rawUpstream((_r, s) => {
@@ -393,16 +401,7 @@ describe('LeanDispatcher', () => {
         'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n4\r\naaaa\r\n4\r\nbbbb\r\n4\r\ncccc\r\n0\r\n\r\n',
       );
     });
-    const r = await send(
-      lean(),
-      { origin: up.origin },
-      {
-        onData: (c) => {
-          c.pause();
-          setTimeout(() => c.resume(), 20);
-        },
-      },
-    );
+    const r = await send(lean(), { origin: up.origin }, pauseEachPiece);
     expect(r).toMatchObject({ body: 'aaaabbbbcccc', pieces: 3, ended: true, error: undefined });
   });
 
@@ -410,16 +409,7 @@ describe('LeanDispatcher', () => {
     const up = await rawUpstream((_r, s) => {
       s.end('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n4\r\naaaa\r\n4\r\nbbbb\r\n');
     });
-    const r = await send(
-      lean(),
-      { origin: up.origin },
-      {
-        onData: (c) => {
-          c.pause();
-          setTimeout(() => c.resume(), 20);
-        },
-      },
-    );
+    const r = await send(lean(), { origin: up.origin }, pauseEachPiece);
     expect(r.body).toBe('aaaabbbb');
     expect(r.error?.code).toBe('UND_ERR_SOCKET');
   });
