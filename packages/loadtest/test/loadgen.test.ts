@@ -115,6 +115,9 @@ describe('loadgen (the AIM_* load generator)', () => {
       expect(r.errors / (r.errors + r.successes)).toBeLessThan(0.7);
       expect(r.exitCode).toBe(1);
       expect(summaryLines(r).join('\n')).toMatch(/errors by type: http_500=\d+/);
+      // Each type of failure is explained by what the server said, not only counted.
+      expect(r.errorSamples['http_500']?.samples[0]?.status).toBe(500);
+      expect(summaryLines(r).join('\n')).toMatch(/^ {2}http_500 \(\d+x\): \S/m);
     },
   );
 
@@ -137,6 +140,7 @@ describe('loadgen (the AIM_* load generator)', () => {
     expect(r.errorsByType['connection']).toBe(r.errors);
     expect(r.exitCode).toBe(2);
     expect(summaryLines(r).at(-1)).toMatch(/^ERROR: No successful requests/);
+    expect(summaryLines(r).join('\n')).toMatch(/^ {2}connection \(\d+x\): .*ECONNREFUSED/m);
   });
 
   it.each(CLIENTS)('reports TTFT when streaming (LOADTEST_HTTP_CLIENT=%s)', async (client) => {

@@ -215,6 +215,11 @@ describe('limits', () => {
       });
       expect(outcome.result.stopReason).toBe('maxErrorRate');
       expect(outcome.result.report.errorsByClass['http_5xx']).toBeGreaterThan(0);
+      // The report says what the failures said, as the simulator worded it.
+      expect(outcome.result.report.errorSamples['http_5xx']?.samples[0]).toMatchObject({
+        status: 500,
+        message: expect.stringMatching(/\S/),
+      });
       expect(outcome.exitCode).toBe(1);
       // It stopped long before the 20 s it was given.
       expect(outcome.result.endedAt - outcome.result.startedAt).toBeLessThan(10_000);

@@ -8,6 +8,7 @@ import {
   type RequestMeasurement,
 } from '@llmops/core';
 import { z } from 'zod';
+import { ErrorSamples, type SerializedErrorSamples } from '../metrics/error-samples.js';
 import type { loadgenConfig } from './loadgen-config.js';
 
 export type LoadgenConfig = Config<typeof loadgenConfig>;
@@ -27,6 +28,8 @@ export interface LoadgenResult {
   /** Requests not started because MAX_IN_FLIGHT were open: counted, never skipped silently. */
   dropped: number;
   errorsByType: Record<string, number>;
+  /** Per error type, what the failures said (status and message, most frequent first). */
+  errorSamples: SerializedErrorSamples;
   requestedRate: number;
   achievedRate: number;
   durationSeconds: number;
@@ -80,6 +83,7 @@ export async function runLoadgen(
   const sendDelay = new LatencyHistogram();
   const ttft = new LatencyHistogram();
   const errorsByType: Record<string, number> = {};
+  const samples = new ErrorSamples();
   let successes = 0;
   let errors = 0;
   let dropped = 0;
@@ -131,6 +135,7 @@ export async function runLoadgen(
           errors++;
           const t = errorType(m);
           errorsByType[t] = (errorsByType[t] ?? 0) + 1;
+          samples.note(t, m.status, m.errorMessage ?? '');
         }
       })
       .finally(() => {
@@ -179,6 +184,7 @@ export async function runLoadgen(
     errors,
     dropped,
     errorsByType,
+    errorSamples: samples.toJSON(),
     requestedRate: rate,
     // As RunMetrics defines it: n sends span n − 1 gaps, from the first send to the last.
     achievedRate: started > 1 && lastSend > firstSend ? ((started - 1) * 1000) / (lastSend - firstSend) : 0,
@@ -202,6 +208,11 @@ export function summaryLines(r: LoadgenResult): string[] {
         .join(', ') || 'none'
     }`,
   ];
+  // What each type of failure said (its most frequent message), so a 404 or 401 is explained, not only counted.
+  for (const [type, c] of Object.entries(r.errorSamples)) {
+    const top = c.samples[0];
+    if (top !== undefined) lines.push(`  ${type} (${top.count}x): ${top.message || '(no message)'}`);
+  }
   if (r.ttft) lines.push(`ttft: p50=${ms(r.ttft.p50)}ms p95=${ms(r.ttft.p95)}ms`);
   if (r.exitCode === 2)
     lines.push('ERROR: No successful requests. Check AIM_BASE_URL, AIM_MODEL and AIM_API_KEY.');

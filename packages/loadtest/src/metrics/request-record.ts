@@ -1,4 +1,5 @@
 import { epochNow, monoToEpoch, type RequestMeasurement, type TokenSource } from '@llmops/core';
+import { sampleMessage } from './error-samples.js';
 
 /**
  * One finished request as the load tester keeps it: what the client measured plus where the request belonged
@@ -24,6 +25,11 @@ export interface RequestRecord {
   ok: boolean;
   /** `null` when ok; else the client's error class (timeout_first_byte, http_5xx, stream_broken, …). */
   errorClass: string | null;
+  /**
+   * What the failure said (the error envelope's message, or the client's own), secrets redacted, cut to 200
+   * characters; absent when ok.
+   */
+  error?: string;
   status: number;
   /** The server's request id (`x-request-id` header or the body's `id`), to match server-side logs. */
   requestId: string | null;
@@ -85,6 +91,7 @@ export function recordOf(m: RequestMeasurement, ctx: RecordContext): RequestReco
     costUSD: ctx.costUSD,
   };
   if (ctx.attempt !== undefined && ctx.attempt > 1) r.attempt = ctx.attempt;
+  if (!m.ok) r.error = sampleMessage(m.errorMessage ?? '', m.status);
   if (m.cachedPromptTokens !== null) r.cachedPromptTokens = m.cachedPromptTokens;
   return r;
 }

@@ -232,6 +232,8 @@ function synthetic(n: number, seed: number): RequestRecord[] {
       doneAt: sentAt + ttft + tokens * 10,
       ok,
       errorClass: ok ? null : rnd() > 0.5 ? 'timeout' : 'http_503',
+      // Past the samples kept per class: which are kept must not depend on the worker split.
+      ...(ok ? {} : { error: `upstream busy (shard ${i % 37})`, status: 503 }),
       ttftMs: ok ? ttft : null,
       e2eMs: ok ? ttft + tokens * 10 : null,
       tpotMs: ok && tokens > 1 ? 10 + rnd() : null,
@@ -265,6 +267,9 @@ describe('distributed runs', () => {
     expect(resultOf(shards).report).toEqual(resultOf([single]).report);
     expect(resultOf(shards).report.requests.retries).toBe(Math.ceil(5000 / 7));
     expect(resultOf(shards).report.cache).toMatchObject({ reported: 1000, hits: 500, cachedTokens: 8000 });
+    const said = resultOf(shards).report.errorSamples['http_503'];
+    expect(said?.samples[0]).toMatchObject({ status: 503, message: expect.stringMatching(/^upstream busy/) });
+    expect(said?.other).toBeGreaterThan(0);
     // Order of the worker files does not matter.
     expect(resultOf([...shards].reverse()).report).toEqual(resultOf(shards).report);
   });
@@ -273,6 +278,12 @@ describe('distributed runs', () => {
     const wire = metricsOf(synthetic(50, 3)).toJSON();
     delete wire.counters.retries;
     expect(RunMetrics.fromJSON(wire).retries).toBe(0);
+  });
+
+  it('reads files written before error messages were kept as having none', () => {
+    const wire = metricsOf(synthetic(50, 3)).toJSON();
+    delete wire.errorSamples;
+    expect(buildReport(RunMetrics.fromJSON(wire)).errorSamples).toEqual({});
   });
 
   it('refuses to merge runs of different tests', () => {

@@ -1,4 +1,5 @@
 import { LatencyHistogram, type SerializedHistogram } from '@llmops/core';
+import { ErrorSamples, type SerializedErrorSamples } from './error-samples.js';
 import type { RequestRecord } from './request-record.js';
 import { Timeline, type SerializedTimeline } from './timeline.js';
 
@@ -77,6 +78,8 @@ export interface SerializedRunMetrics {
     sendSpan: { first: number; last: number } | null;
   };
   errorsByClass: Record<string, number>;
+  /** What the failures said, per class (absent in files written before it was kept). */
+  errorSamples?: SerializedErrorSamples;
   outputTokenSource: TokenSourceCounts;
   promptTokenSource: TokenSourceCounts;
   histograms: Record<DistributionName, SerializedHistogram>;
@@ -133,6 +136,7 @@ export class RunMetrics {
   readonly hist: Record<DistributionName, LatencyHistogram>;
   readonly timeline: Timeline;
   readonly errorsByClass = new Map<string, number>();
+  readonly errorSamples = new ErrorSamples();
   readonly outputTokenSource: TokenSourceCounts = { usage: 0, chunks: 0, none: 0 };
   readonly promptTokenSource: TokenSourceCounts = { usage: 0, chunks: 0, none: 0 };
   private readonly byModel = new Map<string, ModelStats>();
@@ -236,6 +240,7 @@ export class RunMetrics {
       type.errors++;
       const c = r.errorClass ?? 'unknown';
       this.errorsByClass.set(c, (this.errorsByClass.get(c) ?? 0) + 1);
+      this.errorSamples.note(c, r.status, r.error ?? '');
     }
     this.timeline.noteDone(r.doneAt, r.ok, r.outputTokens, r.ok ? r.ttftMs : null, r.ok ? r.e2eMs : null);
   }
@@ -320,6 +325,7 @@ export class RunMetrics {
       this.sendSpan = a ? { first: Math.min(a.first, b.first), last: Math.max(a.last, b.last) } : { ...b };
     for (const d of DISTRIBUTIONS) this.hist[d].merge(other.hist[d]);
     for (const [c, n] of other.errorsByClass) this.errorsByClass.set(c, (this.errorsByClass.get(c) ?? 0) + n);
+    this.errorSamples.merge(other.errorSamples);
     for (const k of ['usage', 'chunks', 'none'] as const) {
       this.outputTokenSource[k] += other.outputTokenSource[k];
       this.promptTokenSource[k] += other.promptTokenSource[k];
@@ -358,6 +364,7 @@ export class RunMetrics {
         sendSpan: this.sendSpan,
       },
       errorsByClass: Object.fromEntries(sorted(this.errorsByClass)),
+      errorSamples: this.errorSamples.toJSON(),
       outputTokenSource: { ...this.outputTokenSource },
       promptTokenSource: { ...this.promptTokenSource },
       histograms: Object.fromEntries(DISTRIBUTIONS.map((d) => [d, this.hist[d].toJSON()])) as Record<
@@ -396,6 +403,7 @@ export class RunMetrics {
       sendSpan: s.counters.sendSpan ? { ...s.counters.sendSpan } : null,
     });
     for (const [c, n] of Object.entries(s.errorsByClass)) m.errorsByClass.set(c, n);
+    m.errorSamples.merge(ErrorSamples.fromJSON(s.errorSamples));
     Object.assign(m.outputTokenSource, s.outputTokenSource);
     Object.assign(m.promptTokenSource, s.promptTokenSource);
     for (const d of DISTRIBUTIONS) m.hist[d].merge(LatencyHistogram.fromJSON(s.histograms[d]));

@@ -1,4 +1,5 @@
 import type { LatencyHistogram, LatencySummary } from '@llmops/core';
+import type { SerializedErrorSamples } from './error-samples.js';
 import type { TimelinePoint } from './timeline.js';
 import { LATE_AFTER_MS } from './run-metrics.js';
 import type {
@@ -57,6 +58,8 @@ export interface RunReport {
   schedule: { sent: number; late: number; lateAfterMs: number };
   errorRate: number;
   errorsByClass: Record<string, number>;
+  /** Per error class, what its failures said: distinct (status, message) pairs, most frequent first. */
+  errorSamples: SerializedErrorSamples;
   throughput: {
     /** Successful requests per second. */
     requestsPerS: number;
@@ -144,6 +147,7 @@ export function buildReport(m: RunMetrics): RunReport {
     schedule: { sent: m.sent, late: m.late, lateAfterMs: LATE_AFTER_MS },
     errorRate: m.errorRate,
     errorsByClass: Object.fromEntries(sortedEntries(m.errorsByClass)),
+    errorSamples: m.errorSamples.toJSON(),
     throughput: {
       requestsPerS: per(m.ok),
       outputTokensPerS: per(m.outputTokens),

@@ -101,6 +101,10 @@ describe('HTML report', () => {
       expect(table(html, 'by-test-type')).toContain('>rag-long<');
       expect(table(html, 'errors')).toContain('>http_5xx<');
       expect(table(html, 'errors')).toContain('>timeout_first_byte<');
+      expect(table(html, 'error-messages')).toMatch(
+        />http_5xx<\/td><td class="num">503<\/td><td class="num">[\d,]+<\/td><td>the engine is overloaded, retry later</,
+      );
+      expect(table(html, 'error-messages')).toContain('>no response headers within 4000 ms<');
       expect(table(html, 'sweep').match(/<tr/g)).toHaveLength(1 + 5);
       expect(table(html, 'sweep')).toContain('<tr class="max-rate">');
       expect(table(html, 'workers').match(/<tr/g)).toHaveLength(1 + 2);
@@ -153,14 +157,17 @@ describe('HTML report', () => {
         models: ['<script>alert("model")</script>', 'qwen "quoted" & <b>bold</b>'],
         testTypes: ['chat', '<svg onload=alert(1)>'],
         errorClasses: ['<img src=x onerror=alert(2)>', 'timeout'],
+        serverErrorMessage: 'HTTP 503: <iframe src="x"></iframe>',
         target: 'https://alice:s3cret@llm.example.com:8443/v1?q=<x>',
       }),
     );
 
-    it('escapes scenario, model, test-type and error-class names', () => {
+    it('escapes scenario, model, test-type and error-class names, and error messages', () => {
       expect(hostile.match(/<script/g)).toHaveLength(1);
       expect(hostile).not.toContain('<img');
       expect(hostile).not.toContain('<svg onload');
+      expect(hostile).not.toContain('<iframe');
+      expect(hostile).toContain('&lt;iframe src=&quot;x&quot;&gt;&lt;/iframe&gt;');
       expect(hostile).not.toContain('<b>bold');
       expect(hostile).toContain('&lt;script&gt;alert(&quot;model&quot;)&lt;/script&gt;');
       expect(hostile).toContain('qwen &quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt;');

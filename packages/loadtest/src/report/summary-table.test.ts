@@ -52,6 +52,7 @@ const RECORDS: RequestRecord[] = [
     ok: false,
     errorClass: 'http_5xx',
     status: 503,
+    error: 'HTTP 503: The server is overloaded, retry later',
     streamed: false,
     ttftMs: null,
     ttfcMs: null,
@@ -69,6 +70,7 @@ const RECORDS: RequestRecord[] = [
     ok: false,
     errorClass: 'timeout_first_byte',
     status: 0,
+    error: 'no response headers within 60000 ms',
     ttftMs: null,
     ttfcMs: null,
     e2eMs: null,
@@ -250,6 +252,22 @@ describe('summary table', () => {
   it('lists errors by class, most frequent first, ties by name', () => {
     expect(row(lines, 'http_5xx')).toEqual(['http_5xx', '1', '16.7%']);
     expect(text.indexOf('http_5xx')).toBeLessThan(text.indexOf('timeout_first_byte'));
+  });
+
+  it('says what the errors said: status, count and message per class', () => {
+    const said = lines.slice(lines.findIndex((l) => /^ +error class +status/.test(l)));
+    expect(said[1]?.trim().split(/\s{2,}/)).toEqual([
+      'http_5xx',
+      '503',
+      '1',
+      'The server is overloaded, retry later',
+    ]);
+    expect(said[2]?.trim().split(/\s{2,}/)).toEqual([
+      'timeout_first_byte',
+      '-',
+      '1',
+      'no response headers within 60000 ms',
+    ]);
   });
 
   it('aligns columns: every row of a table has its cells at the same offsets', () => {

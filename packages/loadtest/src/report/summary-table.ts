@@ -222,14 +222,31 @@ function cacheCell(c: CacheReport | null): string {
   return c === null ? '-' : `${formatPercent(c.hitRatio)} (${formatPercent(c.tokenHitRatio)} of tokens)`;
 }
 
-/** Error classes, most frequent first (ties by name, so the order is stable). */
+/** Messages shown per error class; the rest are summed in one row. */
+const SAMPLES_SHOWN = 3;
+
+/**
+ * Error classes, most frequent first (ties by name, so the order is stable), then what their failures said: the
+ * most frequent messages of each class with their status.
+ */
 function errors(rep: RunReport): string[] {
   const entries = Object.entries(rep.errorsByClass).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1));
   if (entries.length === 0) return [];
   const rows = [['error class', 'count', 'of requests']];
   for (const [name, n] of entries)
     rows.push([name, formatCount(n), formatPercent(rep.requests.total > 0 ? n / rep.requests.total : 0)]);
-  return ['Errors', ...textTable(rows, right(2))];
+  const said = [['error class', 'status', 'count', 'message']];
+  for (const [name] of entries) {
+    const s = rep.errorSamples[name];
+    if (s === undefined) continue;
+    for (const x of s.samples.slice(0, SAMPLES_SHOWN))
+      said.push([name, x.status > 0 ? String(x.status) : '-', formatCount(x.count), x.message || '(none)']);
+    const rest = s.other + s.samples.slice(SAMPLES_SHOWN).reduce((sum, x) => sum + x.count, 0);
+    if (rest > 0) said.push([name, '', formatCount(rest), 'other messages']);
+  }
+  const out = ['Errors', ...textTable(rows, right(2))];
+  if (said.length > 1) out.push(...textTable(said, ['left', 'right', 'right', 'left']));
+  return out;
 }
 
 function sweep(steps: readonly SweepStepReport[], maxRate: number | null, slo: Slo | null): string[] {

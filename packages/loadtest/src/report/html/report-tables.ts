@@ -113,6 +113,30 @@ export function errorTable(report: RunReport): string {
   });
 }
 
+/** What the failures said: each class's distinct (status, message) pairs, most frequent first. */
+export function errorMessageTable(report: RunReport): string {
+  type Row = { cls: string; status: number; count: number; message: string };
+  const rows: Row[] = [];
+  const classes = Object.entries(report.errorsByClass).sort(([, a], [, b]) => b - a);
+  for (const [cls] of classes) {
+    const s = report.errorSamples[cls];
+    if (s === undefined) continue;
+    for (const x of s.samples) rows.push({ cls, ...x });
+    if (s.other > 0) rows.push({ cls, status: 0, count: s.other, message: 'other messages' });
+  }
+  return htmlTable<Row>({
+    name: 'error-messages',
+    rows,
+    empty: 'no errors',
+    columns: [
+      { head: 'error class', cell: (r) => r.cls },
+      { head: 'status', numeric: true, cell: (r) => (r.status > 0 ? String(r.status) : '-') },
+      { head: 'count', numeric: true, cell: (r) => formatCount(r.count) },
+      { head: 'message', cell: (r) => r.message || '(none)' },
+    ],
+  });
+}
+
 export function sweepTable(result: RunResult): string {
   type Row = SweepStepReport & { index: number };
   const lat = (s: Row, f: (r: RunReport) => LatencySummary, v: (l: LatencySummary) => number): string =>
