@@ -170,6 +170,25 @@ describe('closed loop and sweep', () => {
     expect(o.result.requestedRate).toBeNull();
   }, 30_000);
 
+  it('shows JSON answers live as E2E latency, not as a TTFT they do not have', async () => {
+    const lines: string[] = [];
+    const cfg = loadConfig(loadtestRunConfig, {
+      env: {},
+      flags: { progress: true, url: sim.url, model: 'llm-prod', mode: 'concurrency', concurrency: 2 },
+    });
+    const o = await runLoadTest({ ...cfg, duration: 1500, maxTokens: 8 }, undefined, {
+      out: () => {},
+      err: (l) => lines.push(l),
+      isTTY: false,
+      signal: new AbortController().signal,
+    });
+    expect(o.result.report.requests.ok).toBeGreaterThan(0);
+    const live = lines.filter((l) => l.startsWith('[loadtest]'));
+    expect(live.length).toBeGreaterThan(0);
+    expect(live.some((l) => /\| E2E p50 \S+ (ms|s) p95 /.test(l))).toBe(true);
+    expect(live.join('\n')).not.toMatch(/TTFT p50/);
+  }, 30_000);
+
   it('steps the rate up and reports the highest rate meeting the SLO', async () => {
     const o = await run({
       mode: 'sweep',

@@ -268,8 +268,8 @@ export class LoadRun {
     if (!m.ok && !this.ignored(m)) this.countedErrors++;
     this.total.record(r);
     this.step?.record(r);
-    const first = m.ttft ?? m.e2e;
-    if (m.ok && first !== null) this.live.noteFirstToken(first);
+    if (m.ok && m.ttft !== null) this.live.noteTtft(m.ttft);
+    else if (m.ok && !m.streamed && m.e2e !== null) this.live.noteLatency(m.e2e);
     for (const rep of this.reporters) rep.onRecord?.(r);
     this.checkLimits();
   }
@@ -307,8 +307,10 @@ export class LoadRun {
       usersActive: this.usersActive,
       currentRate: w.rate,
       requestedRate: workerRate(this.plan),
-      ttftP50: w.p50,
-      ttftP95: w.p95,
+      ttftP50: w.ttft.p50,
+      ttftP95: w.ttft.p95,
+      latencyP50: w.latency.p50,
+      latencyP95: w.latency.p95,
       outputTokensPerS: w.tokensPerS,
       errorsByClass: Object.fromEntries(t.errorsByClass),
       costUSD: t.costUSD,

@@ -104,6 +104,8 @@ const status = (phase: LiveStatus['phase'] = 'running'): LiveStatus => ({
   requestedRate: 1,
   ttftP50: null,
   ttftP95: null,
+  latencyP50: null,
+  latencyP95: null,
   outputTokensPerS: 0,
   errorsByClass: {},
   costUSD: 0,

@@ -41,9 +41,12 @@ export interface LiveStatus {
   /** Requests sent per second over the last few seconds. */
   currentRate: number;
   requestedRate: number | null;
-  /** TTFT (or, for JSON answers, latency) percentiles over the last window of finished requests, ms. */
+  /** TTFT percentiles of the streamed answers over the last window of finished requests, ms. */
   ttftP50: number | null;
   ttftP95: number | null;
+  /** Latency (send to complete body) percentiles of the JSON answers over the same window, ms. */
+  latencyP50: number | null;
+  latencyP95: number | null;
   outputTokensPerS: number;
   errorsByClass: Readonly<Record<string, number>>;
   costUSD: number;

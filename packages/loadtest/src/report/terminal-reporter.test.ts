@@ -88,6 +88,8 @@ function status(elapsedS: number, over: Partial<LiveStatus> = {}): LiveStatus {
     requestedRate: 10,
     ttftP50: 180,
     ttftP95: 420,
+    latencyP50: null,
+    latencyP95: null,
     outputTokensPerS: 512.5,
     errorsByClass: { http_5xx: Math.round(elapsedS), timeout_first_byte: 1 },
     costUSD: 0.0123,

@@ -46,6 +46,8 @@ const live = (over: Partial<LiveStatus> = {}): LiveStatus => ({
   requestedRate: 4,
   ttftP50: 100,
   ttftP95: 200,
+  latencyP50: null,
+  latencyP95: null,
   outputTokensPerS: 50,
   errorsByClass: {},
   costUSD: 0.25,

@@ -16,6 +16,8 @@ const status = (over: Partial<LiveStatus> = {}): LiveStatus => ({
   requestedRate: 10,
   ttftP50: null,
   ttftP95: null,
+  latencyP50: null,
+  latencyP95: null,
   outputTokensPerS: 0,
   errorsByClass: {},
   costUSD: 0,
@@ -47,6 +49,15 @@ describe('live view', () => {
     const lines = liveView(status(), 100, false);
     expect(lines).toHaveLength(3);
     expect(lines[2]).toBe('TTFT -  output 0.00 tok/s  cost $0.0000');
+  });
+
+  it('shows the TTFT of streamed answers and the latency of JSON answers apart, never one as the other', () => {
+    expect(liveView(status({ latencyP50: 1760, latencyP95: 3210 }), 100, false)[2]).toBe(
+      'E2E p50 1.76 s p95 3.21 s  output 0.00 tok/s  cost $0.0000',
+    );
+    expect(
+      progressLine(status({ ttftP50: 180, ttftP95: 420, latencyP50: 1760, latencyP95: 3210 })),
+    ).toContain('| TTFT p50 180 ms p95 420 ms  E2E p50 1.76 s p95 3.21 s |');
   });
 
   it('writes one plain line for logs', () => {

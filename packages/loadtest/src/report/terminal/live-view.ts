@@ -50,8 +50,17 @@ export function topErrors(byClass: Readonly<Record<string, number>>, sep = ' '):
   return more > 0 ? `${named.join(', ')}, +${more} more` : named.join(', ');
 }
 
-const ttftText = (st: LiveStatus): string =>
-  st.ttftP50 === null ? 'TTFT -' : `TTFT p50 ${formatMs(st.ttftP50)} p95 ${formatMs(st.ttftP95 ?? NaN)}`;
+/**
+ * "TTFT p50 … p95 …" of the streamed answers of the last seconds, "E2E p50 … p95 …" of the JSON ones (which have
+ * no first token), both in a mixed run; "TTFT -" before any answer.
+ */
+function ttftText(st: LiveStatus): string {
+  const parts: string[] = [];
+  if (st.ttftP50 !== null) parts.push(`TTFT p50 ${formatMs(st.ttftP50)} p95 ${formatMs(st.ttftP95 ?? NaN)}`);
+  if (st.latencyP50 !== null)
+    parts.push(`E2E p50 ${formatMs(st.latencyP50)} p95 ${formatMs(st.latencyP95 ?? NaN)}`);
+  return parts.length > 0 ? parts.join('  ') : 'TTFT -';
+}
 
 /**
  * The live view's lines for a TTY `width` columns wide, each cut to fit so nothing wraps. Narrow terminals get a
