@@ -115,14 +115,14 @@ describe('stream observer on a fixed trace', () => {
     expect(m.tokenChunks).toBe(2);
   });
 
-  it("takes the TPOT of n > 1 choices from the first, not from every choice's tokens over one span", () => {
+  it("takes the TPOT and ITL of n > 1 choices from the first, not from every choice's tokens over one span", () => {
     // vLLM streams each choice in chunks of its own; two choices of 5 tokens, one step every 10 ms.
     const trace: Array<[number, SseEvent]> = [];
     for (let step = 0; step < 5; step++) {
       const t = 110 + 10 * step;
       for (const index of [0, 1])
         trace.push([
-          t,
+          t + index * 0.5,
           ev({ id: 'chatcmpl-1', choices: [{ index, delta: { content: `t${step}` }, finish_reason: null }] }),
         ]);
     }
@@ -133,8 +133,11 @@ describe('stream observer on a fixed trace', () => {
     trace.push([152, ev('[DONE]')]);
     const m = run(trace).finish();
     expect(m.outputTokens).toBe(10); // every choice's tokens: output throughput
-    expect(m.e2e).toBe(50);
+    expect(m.e2e).toBe(50.5);
     expect(m.tpot).toBe(10); // (150 − 110) / (5 − 1), not (150 − 110) / (10 − 1)
+    // The first choice's gaps, not [0.5, 9.5, 0.5, 9.5, …] between chunks of different choices.
+    expect(m.interTokenGaps).toEqual([10, 10, 10, 10]);
+    expect(m.ttft).toBe(10);
     expect(m.content).toBe('t0t1t2t3t4');
   });
 

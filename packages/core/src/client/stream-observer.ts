@@ -105,8 +105,6 @@ export class StreamObserver {
       if (this.tFirstToken < 0) {
         this.tFirstToken = t;
         m.ttft = t - m.tSend;
-      } else {
-        m.interTokenGaps.push(t - this.tLastToken);
       }
       this.tLastToken = t;
       m.tokenChunks += tokenBearing;
@@ -129,8 +127,11 @@ export class StreamObserver {
     const token =
       hasContent ||
       (!!d && (nonEmpty(d.reasoning_content) || nonEmpty(d.reasoning) || nonEmpty(d.tool_calls)));
+    // Inter-token gaps are those of the first choice, as its TPOT: with n > 1 every choice streams in chunks of its
+    // own, one per step, and gaps between chunks of different choices (near 0) would say nothing of the decoding.
     if (token && first) {
       if (this.tFirstChoiceStart < 0) this.tFirstChoiceStart = t;
+      else m.interTokenGaps.push(t - this.tFirstChoiceLast);
       this.tFirstChoiceLast = t;
       this.firstChoiceChunks++;
     }
