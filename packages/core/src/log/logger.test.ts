@@ -106,6 +106,24 @@ describe('createLogger: secrets never reach the output', () => {
     expect(out).toContain('llmops_[redacted]');
   });
 
+  it('scrubs credentials carried in URLs: query parameters and userinfo', () => {
+    const { log, text, records } = loggerWithCapture();
+    log.info(
+      {
+        upstream: 'https://generativelanguage.googleapis.com/v1beta/models?key=AIzaUrlKeyValue1',
+        callback: 'https://app.example/cb?code=1&refresh_token=url-refresh-value',
+        database: 'postgres://llm:url-db-password@db:5432/proxy',
+      },
+      'upstream call',
+    );
+    expect(text()).not.toMatch(/AIzaUrlKeyValue1|url-refresh-value|url-db-password/);
+    expect(records()[0]).toMatchObject({
+      upstream: 'https://generativelanguage.googleapis.com/v1beta/models?key=[redacted]',
+      callback: 'https://app.example/cb?code=1&refresh_token=[redacted]',
+      database: 'postgres://llm:[redacted]@db:5432/proxy',
+    });
+  });
+
   it('still writes valid JSON lines, and leaves harmless text alone', () => {
     const { log, records } = loggerWithCapture();
     log.info({ metric: 'llmops_requests_total', tokens: 42 }, 'sk-short stays; the "task-abcdefghijkl" too');
