@@ -95,6 +95,15 @@ describe('createLogger: secrets never reach the output', () => {
     expect(text()).toContain('[redacted]');
   });
 
+  it('redacts secret keys of circular objects interpolated into the message', () => {
+    const { log, text } = loggerWithCapture();
+    const req: Record<string, unknown> = { headers: { 'x-api-key': 'circular-key-value' } };
+    req.socket = { req };
+    log.info('request %o', req);
+    log.info('request %j', req);
+    expect(text()).not.toContain('circular-key-value');
+  });
+
   it('scrubs secrets from interpolated arguments, string fields, errors and child bindings', () => {
     const { log, text } = loggerWithCapture();
     log.warn('retrying with %s', 'Bearer sk-abc123456789');
