@@ -87,6 +87,13 @@ describe('createLogger: secrets never reach the output', () => {
     });
   });
 
+  it('redacts header values in name/value lists such as rawHeaders', () => {
+    const { log, text } = loggerWithCapture();
+    log.info({ rawHeaders: ['Host', 'h', 'x-api-key', 'raw-key-value', 'Authorization', 'Basic cmF3OnB3'] });
+    log.info({ headers: [['authorization', 'entry-token-value']] });
+    expect(text()).not.toMatch(/raw-key-value|cmF3OnB3|entry-token-value/);
+  });
+
   it('redacts secret keys of objects interpolated into the message', () => {
     const { log, text } = loggerWithCapture();
     log.info('loaded %j', { upstream: { apiKey: 'interpolated-key-value' } });

@@ -41,6 +41,31 @@ describe('censorSecretKeys', () => {
     });
   });
 
+  it('censors the value after a secret header name in name/value lists (rawHeaders, header entries)', () => {
+    const value = {
+      rawHeaders: ['Host', 'x', 'Authorization', 'Basic dXNlcjpwYXNz', 'X-Api-Key', 'k1'],
+      entries: [
+        ['content-type', 'application/json'],
+        ['cookie', 'c1'],
+      ],
+    };
+    expect(censorSecretKeys(value)).toBe(true);
+    expect(value).toEqual({
+      rawHeaders: ['Host', 'x', 'Authorization', '[redacted]', 'X-Api-Key', '[redacted]'],
+      entries: [
+        ['content-type', 'application/json'],
+        ['cookie', '[redacted]'],
+      ],
+    });
+    expect(SECRET_KEY_HINT.test(JSON.stringify(value))).toBe(true);
+    expect(SECRET_KEY_HINT.test('{"rawHeaders":["authorization","x"]}')).toBe(true);
+  });
+
+  it('leaves lists alone whose secret-looking words are not header names', () => {
+    const value = { words: ['a', 'token', 'b'], odd: ['token', 'x', 'y'] };
+    expect(censorSecretKeys(value)).toBe(false);
+  });
+
   it('reports no change when there is nothing to censor (or it is censored already)', () => {
     expect(censorSecretKeys({ a: [1, 'x', null], b: { c: true } })).toBe(false);
     expect(censorSecretKeys({ token: '[redacted]' })).toBe(false);

@@ -35,9 +35,10 @@ const MAX_DEPTH = 64;
 
 /**
  * A cheap pre-check on a JSON line: every secret key ends with one of these words, so a line without any of them
- * followed by `":` has no secret key and need not be parsed.
+ * followed by `":` (an object key) or `",` (a header name in a name/value list) has no secret key and need not be
+ * parsed.
  */
-export const SECRET_KEY_HINT = /(?:key|token|password|secret|authorization|cookie)":/i;
+export const SECRET_KEY_HINT = /(?:key|token|password|secret|authorization|cookie)"[:,]/i;
 
 export function isSecretKey(key: string): boolean {
   return NORMALIZED.has(normalize(key));
@@ -48,7 +49,20 @@ export function censorSecretKeys(node: unknown, depth = 0): boolean {
   if (typeof node !== 'object' || node === null || depth > MAX_DEPTH) return false;
   let changed = false;
   if (Array.isArray(node)) {
-    for (const item of node) changed = censorSecretKeys(item, depth + 1) || changed;
+    // Headers also travel as name/value lists: Node's rawHeaders, undici's array form, `[...headers]` entries.
+    const pairs = node.length % 2 === 0;
+    for (let i = 0; i < node.length; i++) {
+      const item: unknown = node[i];
+      if (pairs && i % 2 === 0 && typeof item === 'string' && isSecretKey(item)) {
+        if (node[i + 1] !== CENSOR) {
+          node[i + 1] = CENSOR;
+          changed = true;
+        }
+        i++;
+      } else {
+        changed = censorSecretKeys(item, depth + 1) || changed;
+      }
+    }
     return changed;
   }
   const obj = node as Record<string, unknown>;
