@@ -87,6 +87,16 @@ describe('createLogger: secrets never reach the output', () => {
     });
   });
 
+  it('redacts keys named after the credential they hold (adminApiKey, OPENAI_API_KEY, client_secret)', () => {
+    const { log, text } = loggerWithCapture();
+    log.info({
+      target: { url: 'http://aas', adminApiKey: 'admin-key-value' },
+      env: { OPENAI_API_KEY: 'env-key-value', DB_PASSWORD: 'env-password-value' },
+      oauth: { client_secret: 'client-secret-value' },
+    });
+    expect(text()).not.toMatch(/admin-key-value|env-key-value|env-password-value|client-secret-value/);
+  });
+
   it('redacts header values in name/value lists such as rawHeaders', () => {
     const { log, text } = loggerWithCapture();
     log.info({ rawHeaders: ['Host', 'h', 'x-api-key', 'raw-key-value', 'Authorization', 'Basic cmF3OnB3'] });

@@ -17,17 +17,32 @@ describe('isSecretKey', () => {
     'secret',
     'encryptionKey',
     'upstreamApiKey',
+    'adminApiKey',
+    'OPENAI_API_KEY',
+    'X-Goog-Api-Key',
+    'client_secret',
+    'DB_PASSWORD',
+    'refresh_token',
+    'aws_secret_access_key',
   ])('recognizes %j', (key) => {
     expect(isSecretKey(key)).toBe(true);
     expect(SECRET_KEY_HINT.test(`{"${key}":1}`)).toBe(true);
   });
 
-  it.each(['max_tokens', 'prompt_tokens', 'tokens', 'key', 'monkey', 'content-type', 'model'])(
-    'leaves %j alone',
-    (key) => {
-      expect(isSecretKey(key)).toBe(false);
-    },
-  );
+  it.each([
+    'max_tokens',
+    'prompt_tokens',
+    'tokens',
+    'key',
+    'monkey',
+    'content-type',
+    'model',
+    'firstToken',
+    'tokenizer',
+    'keyId',
+  ])('leaves %j alone', (key) => {
+    expect(isSecretKey(key)).toBe(false);
+  });
 });
 
 describe('censorSecretKeys', () => {

@@ -38,10 +38,24 @@ const MAX_DEPTH = 64;
  * followed by `":` (an object key) or `",` (a header name in a name/value list) has no secret key and need not be
  * parsed.
  */
-export const SECRET_KEY_HINT = /(?:key|token|password|secret|authorization|cookie)"[:,]/i;
+export const SECRET_KEY_HINT = /(?:key|token|passw(?:or)?d|secret|authorization|cookie)"[:,]/i;
+
+/**
+ * Endings that name a credential whatever comes before them: `adminApiKey`, `OPENAI_API_KEY`, `DB_PASSWORD`,
+ * `aws_secret_access_key`. A bare `…token` is not among them (`firstToken`, `max_tokens` are measurements).
+ */
+const SECRET_ENDINGS: readonly string[] = [
+  'apikey',
+  'secret',
+  'password',
+  'passwd',
+  'secretaccesskey',
+  'privatekey',
+];
 
 export function isSecretKey(key: string): boolean {
-  return NORMALIZED.has(normalize(key));
+  const name = normalize(key);
+  return NORMALIZED.has(name) || SECRET_ENDINGS.some((ending) => name.endsWith(ending));
 }
 
 /** Replaces, in place, the value of every secret key in a JSON-like value. Returns whether anything changed. */
