@@ -119,6 +119,25 @@ describe('config files', () => {
     ]);
   });
 
+  it('treats a group whose keys are all commented out (`faults:` alone) as setting nothing', () => {
+    const file = write('group-empty.yaml', 'port: 9000\nfaults:\n  # rate429: 0.5\n');
+    const config = loadConfig(spec, { env: {}, file });
+    expect(config).toMatchObject({ port: 9000, 'faults.rate429': 0 });
+  });
+
+  it('reports a group given a plain value as needing a mapping, not as an unknown option', () => {
+    const error = errorOf(() => loadConfig(spec, { env: {}, file: { faults: 0.5 }, fileName: 'sim.yaml' }));
+    expect(error.issues).toEqual([
+      {
+        key: 'faults',
+        source: 'file',
+        sourceName: 'sim.yaml: faults',
+        problem: 'is a number, not a mapping of the faults.* options',
+        expected: 'a mapping of its options (rate429)',
+      },
+    ]);
+  });
+
   it('reports an option set both nested and dotted', () => {
     const error = errorOf(() =>
       loadConfig(spec, {

@@ -90,6 +90,22 @@ function unknownKey(walk: Walk, key: string): ConfigIssue {
   };
 }
 
+/** A group (`faults`) given something other than a mapping. The value is not quoted: it may be a misplaced secret. */
+function notAGroup(walk: Walk, name: string, value: unknown): ConfigIssue {
+  const prefix = `${name}.`;
+  const children = new Set<string>();
+  for (const option of walk.names) {
+    if (option.startsWith(prefix)) children.add(option.slice(prefix.length).split('.')[0] as string);
+  }
+  return {
+    key: name,
+    source: 'file',
+    sourceName: `${walk.label}: ${name}`,
+    problem: `is ${kindOf(value)}, not a mapping of the ${name}.* options`,
+    expected: `a mapping of its options (${[...children].join(', ')})`,
+  };
+}
+
 function givenTwice(walk: Walk, key: string): ConfigIssue {
   const sourceName = `${walk.label}: ${key}`;
   return {
@@ -110,8 +126,10 @@ function walk(object: Record<string, unknown>, path: string, state: Walk): void 
       if (value === null) continue;
       if (state.values.has(name)) state.issues.push(givenTwice(state, name));
       else state.values.set(name, { value, sourceName: `${state.label}: ${name}` });
-    } else if (state.groups.has(name) && isPlainObject(value)) {
-      walk(value, name, state);
+    } else if (state.groups.has(name)) {
+      // `faults:` with every nested key commented out is null: like a null option, it sets nothing.
+      if (isPlainObject(value)) walk(value, name, state);
+      else if (value !== null) state.issues.push(notAGroup(state, name, value));
     } else {
       state.issues.push(unknownKey(state, name));
     }

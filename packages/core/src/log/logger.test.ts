@@ -87,12 +87,38 @@ describe('createLogger: secrets never reach the output', () => {
     });
   });
 
+  it('redacts keys named after the credential they hold (adminApiKey, OPENAI_API_KEY, client_secret)', () => {
+    const { log, text } = loggerWithCapture();
+    log.info({
+      target: { url: 'http://aas', adminApiKey: 'admin-key-value' },
+      env: { OPENAI_API_KEY: 'env-key-value', DB_PASSWORD: 'env-password-value' },
+      oauth: { client_secret: 'client-secret-value' },
+    });
+    expect(text()).not.toMatch(/admin-key-value|env-key-value|env-password-value|client-secret-value/);
+  });
+
+  it('redacts header values in name/value lists such as rawHeaders', () => {
+    const { log, text } = loggerWithCapture();
+    log.info({ rawHeaders: ['Host', 'h', 'x-api-key', 'raw-key-value', 'Authorization', 'Basic cmF3OnB3'] });
+    log.info({ headers: [['authorization', 'entry-token-value']] });
+    expect(text()).not.toMatch(/raw-key-value|cmF3OnB3|entry-token-value/);
+  });
+
   it('redacts secret keys of objects interpolated into the message', () => {
     const { log, text } = loggerWithCapture();
     log.info('loaded %j', { upstream: { apiKey: 'interpolated-key-value' } });
     log.info({ a: 1 }, 'loaded %o', { password: 'interpolated-password' });
     expect(text()).not.toMatch(/interpolated-/);
     expect(text()).toContain('[redacted]');
+  });
+
+  it('redacts secret keys of circular objects interpolated into the message', () => {
+    const { log, text } = loggerWithCapture();
+    const req: Record<string, unknown> = { headers: { 'x-api-key': 'circular-key-value' } };
+    req.socket = { req };
+    log.info('request %o', req);
+    log.info('request %j', req);
+    expect(text()).not.toContain('circular-key-value');
   });
 
   it('scrubs secrets from interpolated arguments, string fields, errors and child bindings', () => {
@@ -104,6 +130,24 @@ describe('createLogger: secrets never reach the output', () => {
     expect(out).not.toMatch(/sk-abc|sk-proj|AbC123/);
     expect(out).toContain('sk-[redacted]');
     expect(out).toContain('llmops_[redacted]');
+  });
+
+  it('scrubs credentials carried in URLs: query parameters and userinfo', () => {
+    const { log, text, records } = loggerWithCapture();
+    log.info(
+      {
+        upstream: 'https://generativelanguage.googleapis.com/v1beta/models?key=AIzaUrlKeyValue1',
+        callback: 'https://app.example/cb?code=1&refresh_token=url-refresh-value',
+        database: 'postgres://llm:url-db-password@db:5432/proxy',
+      },
+      'upstream call',
+    );
+    expect(text()).not.toMatch(/AIzaUrlKeyValue1|url-refresh-value|url-db-password/);
+    expect(records()[0]).toMatchObject({
+      upstream: 'https://generativelanguage.googleapis.com/v1beta/models?key=[redacted]',
+      callback: 'https://app.example/cb?code=1&refresh_token=[redacted]',
+      database: 'postgres://llm:[redacted]@db:5432/proxy',
+    });
   });
 
   it('still writes valid JSON lines, and leaves harmless text alone', () => {

@@ -32,10 +32,14 @@ describe('redactInterpolationArgs', () => {
     expect(redactInterpolationArgs(args)).toBe(args);
   });
 
-  it('copes with circular arguments', () => {
-    const circular: Record<string, unknown> = { password: 'p' };
+  it('censors circular arguments too, marking the cycle', () => {
+    const circular: Record<string, unknown> = { password: 'p', nested: { token: 't' } };
     circular.self = circular;
     const args = ['x %o', circular];
-    expect(redactInterpolationArgs(args)).toBe(args);
+    expect(redactInterpolationArgs(args)).toEqual([
+      'x %o',
+      { password: '[redacted]', nested: { token: '[redacted]' }, self: '[Circular]' },
+    ]);
+    expect(circular.password).toBe('p');
   });
 });

@@ -37,13 +37,29 @@ export function redactInterpolationArgs(args: unknown[]): unknown[] {
     if (typeof arg !== 'object' || arg === null) continue;
     let copy: unknown;
     try {
-      copy = JSON.parse(JSON.stringify(arg));
+      copy = JSON.parse(jsonWithoutCycles(arg));
     } catch {
-      continue; // circular or otherwise unserializable: pino prints a placeholder, the text patterns still apply
+      continue; // unserializable (a BigInt): pino prints a placeholder, the text patterns still apply
     }
     if (!censorSecretKeys(copy)) continue;
     if (out === args) out = [...args];
     out[i] = copy;
   }
   return out;
+}
+
+/**
+ * JSON of `value` with each back-reference to an enclosing object replaced by `"[Circular]"`, as pino prints it:
+ * a request or socket object is often circular, and its secret keys must be censored all the same.
+ */
+function jsonWithoutCycles(value: unknown): string {
+  const ancestors: unknown[] = [];
+  return JSON.stringify(value, function (this: unknown, _key: string, v: unknown): unknown {
+    if (typeof v !== 'object' || v === null) return v;
+    // The replacer runs depth first with `this` as the holder: drop the ancestors we have come back out of.
+    while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop();
+    if (ancestors.includes(v)) return '[Circular]';
+    ancestors.push(v);
+    return v;
+  });
 }

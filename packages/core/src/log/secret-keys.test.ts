@@ -17,17 +17,32 @@ describe('isSecretKey', () => {
     'secret',
     'encryptionKey',
     'upstreamApiKey',
+    'adminApiKey',
+    'OPENAI_API_KEY',
+    'X-Goog-Api-Key',
+    'client_secret',
+    'DB_PASSWORD',
+    'refresh_token',
+    'aws_secret_access_key',
   ])('recognizes %j', (key) => {
     expect(isSecretKey(key)).toBe(true);
     expect(SECRET_KEY_HINT.test(`{"${key}":1}`)).toBe(true);
   });
 
-  it.each(['max_tokens', 'prompt_tokens', 'tokens', 'key', 'monkey', 'content-type', 'model'])(
-    'leaves %j alone',
-    (key) => {
-      expect(isSecretKey(key)).toBe(false);
-    },
-  );
+  it.each([
+    'max_tokens',
+    'prompt_tokens',
+    'tokens',
+    'key',
+    'monkey',
+    'content-type',
+    'model',
+    'firstToken',
+    'tokenizer',
+    'keyId',
+  ])('leaves %j alone', (key) => {
+    expect(isSecretKey(key)).toBe(false);
+  });
 });
 
 describe('censorSecretKeys', () => {
@@ -39,6 +54,31 @@ describe('censorSecretKeys', () => {
       apiKey: '[redacted]',
       keep: 'v',
     });
+  });
+
+  it('censors the value after a secret header name in name/value lists (rawHeaders, header entries)', () => {
+    const value = {
+      rawHeaders: ['Host', 'x', 'Authorization', 'Basic dXNlcjpwYXNz', 'X-Api-Key', 'k1'],
+      entries: [
+        ['content-type', 'application/json'],
+        ['cookie', 'c1'],
+      ],
+    };
+    expect(censorSecretKeys(value)).toBe(true);
+    expect(value).toEqual({
+      rawHeaders: ['Host', 'x', 'Authorization', '[redacted]', 'X-Api-Key', '[redacted]'],
+      entries: [
+        ['content-type', 'application/json'],
+        ['cookie', '[redacted]'],
+      ],
+    });
+    expect(SECRET_KEY_HINT.test(JSON.stringify(value))).toBe(true);
+    expect(SECRET_KEY_HINT.test('{"rawHeaders":["authorization","x"]}')).toBe(true);
+  });
+
+  it('leaves lists alone whose secret-looking words are not header names', () => {
+    const value = { words: ['a', 'token', 'b'], odd: ['token', 'x', 'y'] };
+    expect(censorSecretKeys(value)).toBe(false);
   });
 
   it('reports no change when there is nothing to censor (or it is censored already)', () => {

@@ -35,12 +35,27 @@ const MAX_DEPTH = 64;
 
 /**
  * A cheap pre-check on a JSON line: every secret key ends with one of these words, so a line without any of them
- * followed by `":` has no secret key and need not be parsed.
+ * followed by `":` (an object key) or `",` (a header name in a name/value list) has no secret key and need not be
+ * parsed.
  */
-export const SECRET_KEY_HINT = /(?:key|token|password|secret|authorization|cookie)":/i;
+export const SECRET_KEY_HINT = /(?:key|token|passw(?:or)?d|secret|authorization|cookie)"[:,]/i;
+
+/**
+ * Endings that name a credential whatever comes before them: `adminApiKey`, `OPENAI_API_KEY`, `DB_PASSWORD`,
+ * `aws_secret_access_key`. A bare `…token` is not among them (`firstToken`, `max_tokens` are measurements).
+ */
+const SECRET_ENDINGS: readonly string[] = [
+  'apikey',
+  'secret',
+  'password',
+  'passwd',
+  'secretaccesskey',
+  'privatekey',
+];
 
 export function isSecretKey(key: string): boolean {
-  return NORMALIZED.has(normalize(key));
+  const name = normalize(key);
+  return NORMALIZED.has(name) || SECRET_ENDINGS.some((ending) => name.endsWith(ending));
 }
 
 /** Replaces, in place, the value of every secret key in a JSON-like value. Returns whether anything changed. */
@@ -48,7 +63,20 @@ export function censorSecretKeys(node: unknown, depth = 0): boolean {
   if (typeof node !== 'object' || node === null || depth > MAX_DEPTH) return false;
   let changed = false;
   if (Array.isArray(node)) {
-    for (const item of node) changed = censorSecretKeys(item, depth + 1) || changed;
+    // Headers also travel as name/value lists: Node's rawHeaders, undici's array form, `[...headers]` entries.
+    const pairs = node.length % 2 === 0;
+    for (let i = 0; i < node.length; i++) {
+      const item: unknown = node[i];
+      if (pairs && i % 2 === 0 && typeof item === 'string' && isSecretKey(item)) {
+        if (node[i + 1] !== CENSOR) {
+          node[i + 1] = CENSOR;
+          changed = true;
+        }
+        i++;
+      } else {
+        changed = censorSecretKeys(item, depth + 1) || changed;
+      }
+    }
     return changed;
   }
   const obj = node as Record<string, unknown>;

@@ -23,10 +23,23 @@ const patterns: SecretPattern[] = [
   // llmops and generic tok_ tokens. Requiring a digit or capital spares identifiers such as the
   // llmops_requests_total metric name, which a random token essentially always contains.
   { re: /\b(llmops_|tok_)(?=[A-Za-z0-9_-]*[A-Z0-9])[A-Za-z0-9_-]{8,}/g, replacement: `$1${REDACTED}` },
-  // Credentials passed in query strings or form bodies: ?api_key=..., &token=...
+  // Credentials passed in query strings, fragments or form bodies: ?api_key=..., &refresh_token=...,
+  // client_secret=..., X-Amz-Signature=... The name may carry `_`/`-` prefixes but must end in one of these words;
+  // the look-behind starts a match only at the start of a name, which keeps the scan linear.
   {
-    re: /\b(api[_-]?key|access[_-]?token|token|secret|password)=[^&\s"'\\]+/gi,
+    re: /(?<![A-Za-z0-9_-])((?:[A-Za-z0-9]+[_-])*(?:api[_-]?key|access[_-]?token|token|secret|password|signature))=[^&#\s"'\\]+/gi,
     replacement: `$1=${REDACTED}`,
+  },
+  // Names that are secrets only as URL parameters (a bare `key=` in prose is often a cache key): Google's ?key=,
+  // Azure SAS's &sig=.
+  { re: /([?&](?:key|sig))=[^&#\s"'\\]+/gi, replacement: `$1=${REDACTED}` },
+  // A password in a URL's userinfo: postgres://user:pass@host (DATABASE_URL), https://user:token@host. The scheme
+  // is bounded so that a long run of `a-a-a…` is not rescanned from every word start.
+  { re: /\b([a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/?#@"'\\]*:)[^\s@/?#"'\\]+@/gi, replacement: `$1${REDACTED}@` },
+  // Credential headers written out as text (curl commands, error messages); the auth scheme is kept.
+  {
+    re: /\b((?:proxy-)?authorization|x-api-key|api-key)(\s*:\s*)((?:basic|bearer|digest|negotiate|token)\s+)?[^\s"'\\,;]+/gi,
+    replacement: `$1$2$3${REDACTED}`,
   },
   // JSON Web Tokens (header.payload.signature, both first parts being base64url JSON starting with '{"').
   { re: /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, replacement: REDACTED },
