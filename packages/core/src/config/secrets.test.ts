@@ -44,6 +44,20 @@ describe('secret values are never printed', () => {
     }
   });
 
+  it('in issues about a non-secret option whose bad value carries a credential (a URL with a password or key)', () => {
+    const urls = defineConfig({ upstream: opt.url({ env: 'UPSTREAM_URL', description: 'Upstream.' }) });
+    for (const bad of [
+      'ftp://admin:hunter2-pass@llm.internal/v1',
+      `htp://llm.internal/v1?api_key=${SECRET}`,
+    ]) {
+      const message = messageOf(urls, { env: { UPSTREAM_URL: bad } });
+      expect(message).toContain('UPSTREAM_URL');
+      expect(message).toContain('[redacted]');
+      expect(message).not.toContain('hunter2-pass');
+      expect(message).not.toContain(SECRET);
+    }
+  });
+
   it('in issues about a secret of the wrong kind in a file', () => {
     expect(messageOf(spec, { file: { apiKey: 123456789 } })).not.toContain('123456789');
   });

@@ -1,3 +1,5 @@
+import { redactSecrets } from '../log/secret-patterns.js';
+
 /**
  * The contract every config value type fulfils. A type turns raw input into a typed value and, when it cannot,
  * explains why in a sentence that the loader pairs with `expected` to build an issue.
@@ -40,7 +42,10 @@ export function fail(problem: string): Parsed<never> {
 
 const MAX_SHOWN = 80;
 
-/** The default `Show`: JSON-ish rendering, truncated so one long value cannot drown the rest of the report. */
+/**
+ * The default `Show`: JSON-ish rendering, truncated so one long value cannot drown the rest of the report, with
+ * credentials scrubbed — a URL option's bad value may carry a password (`https://u:pass@host`) or a key (`?api_key=`).
+ */
 export const showValue: Show = (raw) => {
   let text: string;
   try {
@@ -48,6 +53,7 @@ export const showValue: Show = (raw) => {
   } catch {
     text = String(raw);
   }
+  text = redactSecrets(text);
   return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}…` : text;
 };
 
