@@ -29,12 +29,25 @@ export function buildProgram(io: RunIo, done: (code: number) => void): Command {
   return program;
 }
 
+/** What each group of commands is for, in `llmops --help` and `llmops <group> --help`. */
+const GROUPS: Readonly<Record<string, string>> = {
+  sim: 'Simulated upstreams: `sim llm` is an OpenAI-compatible server that behaves like vLLM.',
+  manage: "Manage a gateway's projects, tokens and cache through its management API (MANAGEMENT_TOKEN).",
+  'manage project':
+    'Projects: each holds an upstream API key (encrypted at rest) and may name its own upstream.',
+  'manage token': 'Gateway tokens (sk-…) of a project: generate, list, show, revoke.',
+  'manage cache': "A gateway's response cache.",
+  loadtest: 'Load tests: the AIM_* loadgen, LoadTestScenario runs, merging workers, validating scenarios.',
+};
+
 function attach(program: Command, def: CommandDef, io: RunIo, done: (code: number) => void): void {
   let parent = program;
-  for (const word of def.path.slice(0, -1)) {
+  def.path.slice(0, -1).forEach((word, i) => {
+    const group = def.path.slice(0, i + 1).join(' ');
     parent =
-      parent.commands.find((c) => c.name() === word) ?? parent.command(word).description(`${word} commands`);
-  }
+      parent.commands.find((c) => c.name() === word) ??
+      parent.command(word).description(GROUPS[group] ?? `${group} commands`);
+  });
   const cmd = parent
     .command(def.path[def.path.length - 1] as string)
     .summary(def.summary)

@@ -28,6 +28,9 @@ describe('the llmops binary', () => {
     expect(top.code).toBe(0);
     expect(top.out).toMatch(/start/);
     expect(top.out).toMatch(/sim/);
+    // Every group says what it is for, not just "<group> commands".
+    for (const group of [[], ['manage'], ['loadtest'], ['sim']])
+      expect(llmops([...group, '--help']).out).not.toMatch(/ commands\s*$/m);
     const sim = llmops(['sim', 'llm', '--help']);
     expect(sim.code).toBe(0);
     expect(sim.out).toMatch(/--port <port>/);

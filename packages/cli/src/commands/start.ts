@@ -53,22 +53,29 @@ export const startCommand = defineCommand({
     const sim = await startSimLlm(
       loadConfig(simLlmConfig, { env: process.env, flags: { host: config.host, port: config.simPort } }),
     );
-    const managementToken =
-      process.env['MANAGEMENT_TOKEN'] || localSecret(dataDir, 'management-token', newManagementToken);
-    const proxy = await startProxy(
-      loadConfig(proxyConfig, {
-        env: process.env,
-        flags: {
-          host: config.host,
-          port: config.proxyPort,
-          managementToken,
-          openaiApiUrl: sim.url,
-          databasePath: resolve(dataDir, 'llm-proxy.db'),
-          logLevel: 'warn',
-        },
-      }),
-      createLogger({ name: 'llmops-proxy', level: 'warn' }),
-    );
+    let managementToken: string;
+    let proxy: Awaited<ReturnType<typeof startProxy>>;
+    try {
+      managementToken =
+        process.env['MANAGEMENT_TOKEN'] || localSecret(dataDir, 'management-token', newManagementToken);
+      proxy = await startProxy(
+        loadConfig(proxyConfig, {
+          env: process.env,
+          flags: {
+            host: config.host,
+            port: config.proxyPort,
+            managementToken,
+            openaiApiUrl: sim.url,
+            databasePath: resolve(dataDir, 'llm-proxy.db'),
+            logLevel: 'warn',
+          },
+        }),
+        createLogger({ name: 'llmops-proxy', level: 'warn' }),
+      );
+    } catch (err) {
+      await sim.close(); // the gateway could not start (its port taken, its database unreadable): nothing is left running
+      throw err;
+    }
     try {
       const demo = await ensureDemoToken(proxy.url, managementToken, dataDir);
       ctx.out(
