@@ -1,4 +1,32 @@
-import { defineConfig, IDLE_KEEP_ALIVE_MS, opt } from '@llmops/core';
+import {
+  defineConfig,
+  fail,
+  IDLE_KEEP_ALIVE_MS,
+  opt,
+  valueTypes,
+  type Parsed,
+  type ValueType,
+} from '@llmops/core';
+import { ENCRYPTION_KEY_EXPECTED, encryptionKeyProblem } from './crypto/encryption-key.js';
+
+/**
+ * `ENCRYPTION_KEY`, checked when the config loads (so a bad one is reported with every other bad setting): base64
+ * of 32 bytes. Empty means none, as in the original.
+ */
+function encryptionKeyType(): ValueType<string> {
+  const base = valueTypes.secret();
+  const check = (p: Parsed<string>): Parsed<string> => {
+    if (!p.ok || p.value.trim() === '') return p;
+    const problem = encryptionKeyProblem(p.value);
+    return problem === null ? p : fail(`the key ${problem}`);
+  };
+  return {
+    ...base,
+    expected: ENCRYPTION_KEY_EXPECTED,
+    parseString: (raw, show) => check(base.parseString(raw, show)),
+    parseValue: (value, show) => check(base.parseValue(value, show)),
+  };
+}
 
 /**
  * `llmops proxy` (alias `server`). Environment variables are the original llm-proxy's, so switching is a change
@@ -56,7 +84,7 @@ export const proxyConfig = defineConfig({
     description:
       "Global upstream base URL, overriding the provider's base_url (a project's own upstream_url still wins).",
   }),
-  encryptionKey: opt.secret({
+  encryptionKey: opt.custom(encryptionKeyType(), {
     env: 'ENCRYPTION_KEY',
     description: 'Base64 of 32 bytes: upstream keys are stored AES-256-GCM encrypted (`enc:v1:`).',
   }),

@@ -30,7 +30,11 @@ describe('ENCRYPTION_KEY parsing', () => {
 
   it.each([
     ['empty', '', /empty/],
-    ['too short (16 bytes)', randomBytes(16).toString('base64'), /decodes to 16 bytes; expected exactly 32/],
+    [
+      'too short (16 bytes)',
+      randomBytes(16).toString('base64'),
+      /decodes to 16 bytes, not 32; expected base64 of 32/,
+    ],
     ['too long (33 bytes)', randomBytes(33).toString('base64'), /decodes to 33 bytes/],
     ['not base64', 'this is not a key!!', /not valid base64/],
     ['bad padding', `${RAW.toString('base64url')}===`, /not valid base64/],

@@ -21,26 +21,34 @@ export class EncryptionKeyError extends Error {
  * KeyObject shows its type, not its bytes.
  */
 export function parseEncryptionKey(value: string): KeyObject {
+  const problem = encryptionKeyProblem(value);
+  if (problem !== null)
+    throw new EncryptionKeyError(`ENCRYPTION_KEY ${problem}; expected ${ENCRYPTION_KEY_EXPECTED}.`);
   const text = value.trim();
-  if (text === '')
-    throw new EncryptionKeyError('ENCRYPTION_KEY is empty; expected base64 of 32 random bytes.');
-  const alphabet = STD_BASE64.test(text) ? 'base64' : URL_BASE64.test(text) ? 'base64url' : undefined;
-  if (alphabet === undefined || !hasValidPadding(text)) {
-    throw new EncryptionKeyError(
-      'ENCRYPTION_KEY is not valid base64; expected base64 of 32 random bytes (e.g. `openssl rand -base64 32`).',
-    );
-  }
-  const bytes = Buffer.from(text.replace(/=+$/, ''), alphabet);
-  if (bytes.length !== ENCRYPTION_KEY_BYTES) {
-    bytes.fill(0);
-    throw new EncryptionKeyError(
-      `ENCRYPTION_KEY decodes to ${String(bytes.length)} bytes; expected exactly ${String(ENCRYPTION_KEY_BYTES)} ` +
-        '(e.g. `openssl rand -base64 32`).',
-    );
-  }
+  const bytes = Buffer.from(text.replace(/=+$/, ''), STD_BASE64.test(text) ? 'base64' : 'base64url');
   const key = createSecretKey(bytes);
   bytes.fill(0);
   return key;
+}
+
+/** What a usable `ENCRYPTION_KEY` looks like, for error messages and the config table. */
+export const ENCRYPTION_KEY_EXPECTED = 'base64 of 32 random bytes (e.g. `openssl rand -base64 32`)';
+
+/**
+ * Why `value` cannot be the encryption key (`is not valid base64`, `decodes to 16 bytes`), or null when it can. The
+ * problem never contains the value; the config loader reports it with every other bad setting at start.
+ */
+export function encryptionKeyProblem(value: string): string | null {
+  const text = value.trim();
+  if (text === '') return 'is empty';
+  const alphabet = STD_BASE64.test(text) ? 'base64' : URL_BASE64.test(text) ? 'base64url' : undefined;
+  if (alphabet === undefined || !hasValidPadding(text)) return 'is not valid base64';
+  const bytes = Buffer.from(text.replace(/=+$/, ''), alphabet);
+  const n = bytes.length;
+  bytes.fill(0);
+  return n === ENCRYPTION_KEY_BYTES
+    ? null
+    : `decodes to ${String(n)} bytes, not ${String(ENCRYPTION_KEY_BYTES)}`;
 }
 
 /** A fresh key in the form `parseEncryptionKey` accepts (standard base64), e.g. for a setup command. */

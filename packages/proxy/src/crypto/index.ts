@@ -1,7 +1,9 @@
 // Secrets at rest and gateway tokens, compatible with the Go original's stored forms.
 export {
   ENCRYPTION_KEY_BYTES,
+  ENCRYPTION_KEY_EXPECTED,
   EncryptionKeyError,
+  encryptionKeyProblem,
   generateEncryptionKey,
   parseEncryptionKey,
 } from './encryption-key.js';
