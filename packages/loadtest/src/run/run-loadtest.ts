@@ -149,7 +149,9 @@ export async function runLoadTest(
   await tenants?.cleanup(say);
   if (closeError !== null) throw closeError;
   const { run, result } = execution;
-  if (!cfg.progress) for (const line of summaryTable(result)) io.out(line);
+  // `--json -` owns standard output, so that it can be piped to a JSON reader; the summary moves to stderr.
+  const summaryTo = cfg.json === '-' ? io.err : io.out;
+  if (!cfg.progress) for (const line of summaryTable(result)) summaryTo(line);
   if (cfg.json) {
     const file: RunFile = { ...run, result };
     await writeJsonOutput(cfg.json, file, io.out);
