@@ -328,6 +328,20 @@ describe('PushgatewayReporter against a real Pushgateway', () => {
     expect(valueOf(await scrape(pgw.url), 'loadtest_worker_status', { test_run_id: id })).toBe(3);
   });
 
+  it.each(['.', '..'])(
+    'a test run id %j keeps its own label instead of being cut from the path',
+    async (id) => {
+      const r = reporter(pgw.url, id, 'worker-a');
+      r.onRecord(record());
+      await r.onEnd(resultFor([record()], id, 'worker-a'), live('complete'));
+      expect(r.stats.failed).toBe(0);
+      const groups = await apiGroups(pgw.url);
+      expect(groups.map((g) => g.labels)).toEqual([
+        { job: 'loadtest_worker', test_run_id: id, worker_id: 'worker-a' },
+      ]);
+    },
+  );
+
   it('keeps the run going while the gateway is down, logs without secrets, and pushes once it is up', async () => {
     const port = await freePort();
     const log = capturingLog();

@@ -100,6 +100,29 @@ describe("the original's example scenarios on the local gateway", () => {
   }, 90_000);
 });
 
+describe('outputs that fail', () => {
+  it('still cleans up the bootstrapped tenants when the --jsonl file cannot be written', async () => {
+    const jsonl = join(dir, 'no-such-folder', 'requests.jsonl');
+    const err: string[] = [];
+    const cfg = loadConfig(loadtestRunConfig, {
+      env: {},
+      flags: { progress: false, ...onGateway({ jsonl }) },
+    });
+    await expect(
+      runLoadTest(cfg, compatPath('loadtest-scenarios/smoke-test.yaml'), {
+        out: () => {},
+        err: (l) => err.push(l),
+        isTTY: false,
+        signal: new AbortController().signal,
+      }),
+    ).rejects.toThrow(`cannot write request records to ${jsonl}`);
+    expect(err.join('\n')).toMatch(/bootstrap: created 1 organizations, 5 users, 5 keys/);
+    expect(err.join('\n')).toMatch(/cleanup: deleted 5 keys/);
+    const tokens = await gw.manage<{ is_active: boolean }[]>('GET', '/manage/tokens');
+    expect(tokens.body.filter((t) => t.is_active)).toEqual([]);
+  }, 60_000);
+});
+
 describe('advanced: dry run, correlation id and question templates', () => {
   /** The smoke test with an `advanced` section added under its spec. */
   function withAdvanced(name: string, advanced: string[]): string {

@@ -262,7 +262,7 @@ describe('distributed runs', () => {
     const shards = [0, 1, 2, 3].map((k): SerializedRun => {
       const mine = all.filter((_, i) => i % 4 === k);
       const wire = JSON.parse(JSON.stringify(metricsOf(mine).toJSON())) as SerializedRun['metrics'];
-      return { kind: 'llmops-loadtest-run', v: 1, workers: [meta('w', T0)], metrics: wire, sweep: null };
+      return { kind: 'llmops-loadtest-run', v: 1, workers: [meta(`w${k}`, T0)], metrics: wire, sweep: null };
     });
     expect(resultOf(shards).report).toEqual(resultOf([single]).report);
     expect(resultOf(shards).report.requests.retries).toBe(Math.ceil(5000 / 7));
@@ -296,6 +296,18 @@ describe('distributed runs', () => {
     };
     const b = { ...a, workers: [{ ...meta('w2', T0), testRunId: 'test-2' }] };
     expect(() => resultOf([a, b])).toThrow(/different tests/);
+  });
+
+  it('refuses to merge one worker twice (the same file given twice), which would count its requests twice', () => {
+    const run = (workerId: string): SerializedRun => ({
+      kind: 'llmops-loadtest-run',
+      v: 1,
+      workers: [meta(workerId, T0)],
+      metrics: metricsOf(synthetic(10, 1)).toJSON(),
+      sweep: null,
+    });
+    expect(() => resultOf([run('w1'), run('w2'), run('w1')])).toThrow(/worker w1 .*more than once/);
+    expect(resultOf([run('w1'), run('w2')]).report.requests.total).toBe(20);
   });
 
   it('keeps memory flat: the serialized size does not grow with the request count', () => {

@@ -134,6 +134,15 @@ export function resultOf(runs: readonly SerializedRun[]): RunResult {
   if (!first) throw new Error('load-test run without worker metadata');
   const ids = new Set(workers.map((w) => w.testRunId));
   if (ids.size > 1) throw new Error(`runs of different tests cannot be merged: ${[...ids].join(', ')}`);
+  // Worker ids are unique per run (`worker-<host>-<random>`): a repeat is the same file given twice.
+  const seen = new Set<string>();
+  for (const w of workers) {
+    if (seen.has(w.workerId))
+      throw new Error(
+        `worker ${w.workerId} is in the runs more than once: give each worker's file once (merged twice, its requests would count twice)`,
+      );
+    seen.add(w.workerId);
+  }
   const metrics = new RunMetrics(runs[0]?.metrics.slo ?? null);
   // Start from an empty metrics object so the result does not depend on which worker comes first.
   for (const r of runs) metrics.merge(RunMetrics.fromJSON(r.metrics));

@@ -16,13 +16,22 @@ export async function mergeRunFiles(paths: readonly string[]): Promise<RunResult
     const run = parsed as Partial<SerializedRun>;
     if (run.kind !== 'llmops-loadtest-run' || run.v !== 1 || !run.metrics || !Array.isArray(run.workers))
       throw new Error(`${p}: not an llmops load-test run file (expected kind "llmops-loadtest-run", v 1)`);
-    runs.push({
+    const one: SerializedRun = {
       kind: 'llmops-loadtest-run',
       v: 1,
       workers: run.workers,
       metrics: run.metrics,
       sweep: run.sweep ?? null,
-    });
+    };
+    // Read on its own first, so that a damaged file is named rather than failing the merge of all of them.
+    try {
+      resultOf([one]);
+    } catch (err) {
+      throw new Error(
+        `${p}: not a valid llmops load-test run file (${err instanceof Error ? err.message : String(err)})`,
+      );
+    }
+    runs.push(one);
   }
   return resultOf(runs);
 }

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { executePlan } from '../engine/execute-plan.js';
+import { executePlan, type Execution } from '../engine/execute-plan.js';
 import { patternPeakUsers } from '../engine/load-pattern.js';
 import type { RunPlan } from '../engine/run-plan.js';
 import type { RunResult, SerializedRun } from '../metrics/run-result.js';
@@ -99,6 +99,21 @@ function reportersOf(
   return reporters;
 }
 
+/**
+ * Closes every reporter, even after one fails to (a --jsonl file that could not be written), so that the others
+ * finish and the tenants are still deleted afterwards; returns the first failure, or null.
+ */
+async function closeReporters(reporters: readonly Reporter[]): Promise<unknown> {
+  let first: unknown = null;
+  for (const r of reporters)
+    try {
+      await r.close?.();
+    } catch (err) {
+      first ??= err;
+    }
+  return first;
+}
+
 /** `llmops loadtest run`: scenario + flags → bootstrap → load → cleanup → outputs. */
 export async function runLoadTest(
   cfg: LoadtestRunConfig,
@@ -115,7 +130,7 @@ export async function runLoadTest(
   if (inert.length > 0) say(`scenario: accepted but not acted on: ${inert.join(', ')}`);
   const reporters = reportersOf(cfg, scenario, plan, io);
   let tenants: TenantSetup | undefined;
-  let execution;
+  let execution: Execution;
   try {
     for (const r of reporters) r.onPhase?.('bootstrapping');
     tenants = await setUpTenants(cfg, scenario, plan, say, io.signal);
@@ -125,12 +140,18 @@ export async function runLoadTest(
       signal: io.signal,
       ...(keys ? { keyFor: (u: number) => keys.keyFor(u) } : {}),
     });
-  } finally {
-    for (const r of reporters) await r.close?.();
+  } catch (err) {
+    await closeReporters(reporters);
     await tenants?.cleanup(say);
+    throw err;
   }
+  const closeError = await closeReporters(reporters);
+  await tenants?.cleanup(say);
+  if (closeError !== null) throw closeError;
   const { run, result } = execution;
-  if (!cfg.progress) for (const line of summaryTable(result)) io.out(line);
+  // `--json -` owns standard output, so that it can be piped to a JSON reader; the summary moves to stderr.
+  const summaryTo = cfg.json === '-' ? io.err : io.out;
+  if (!cfg.progress) for (const line of summaryTable(result)) summaryTo(line);
   if (cfg.json) {
     const file: RunFile = { ...run, result };
     await writeJsonOutput(cfg.json, file, io.out);

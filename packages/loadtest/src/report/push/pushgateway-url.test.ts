@@ -23,6 +23,15 @@ describe('Pushgateway grouping path', () => {
     expect(groupingPath('j', [['worker_id', '']])).toBe('/metrics/job/j/worker_id@base64/=');
   });
 
+  it('base64-encodes the dot segments . and .., which URL normalization would remove from the path', () => {
+    expect(groupingPath('j', [['test_run_id', '.']])).toBe(
+      `/metrics/job/j/test_run_id@base64/${Buffer.from('.').toString('base64url')}`,
+    );
+    expect(groupingPath('..', [['worker_id', '..']])).toBe(
+      `/metrics/job@base64/${Buffer.from('..').toString('base64url')}/worker_id@base64/${Buffer.from('..').toString('base64url')}`,
+    );
+  });
+
   it('percent-encodes other special characters and base64-encodes a job with a slash', () => {
     expect(groupingPath('j', [['worker_id', 'a b#c%']])).toBe('/metrics/job/j/worker_id/a%20b%23c%25');
     expect(groupingPath('a/b', [])).toBe(`/metrics/job@base64/${Buffer.from('a/b').toString('base64url')}`);

@@ -1,7 +1,7 @@
 /**
  * Where a Pushgateway group lives: `/metrics/job/<job>{/<label>/<value>}` under the gateway's base URL. Values
- * that the path cannot carry as they are (a `/`, or nothing at all) use the Pushgateway's `<label>@base64/<value>`
- * form; an empty value is written `=`, as its README prescribes.
+ * that the path cannot carry as they are (a `/`, a dot segment `.` or `..`, or nothing at all) use the
+ * Pushgateway's `<label>@base64/<value>` form; an empty value is written `=`, as its README prescribes.
  */
 
 export interface PushgatewayTarget {
@@ -16,7 +16,9 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 function segment(name: string, value: string): string {
   if (value === '') return `${name}@base64/=`;
-  if (value.includes('/')) return `${name}@base64/${Buffer.from(value, 'utf8').toString('base64url')}`;
+  // `.` and `..` are dot segments, which URL normalization removes from the path (".." also drops the name).
+  if (value.includes('/') || value === '.' || value === '..')
+    return `${name}@base64/${Buffer.from(value, 'utf8').toString('base64url')}`;
   return `${name}/${encodeURIComponent(value)}`;
 }
 
