@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sampleRuns } from '../../loadtest/test/fixtures/sample-run.js';
 import { CLI_BIN, spawnServer } from '../../../test-support/spawn-cli.js';
 
 function llmops(args: string[], env: Record<string, string> = {}) {
@@ -36,6 +37,23 @@ describe('the llmops binary', () => {
     expect(sim.out).toMatch(/--port <port>/);
     expect(sim.out).toMatch(/SIM_PORT/);
     expect(sim.out).toMatch(/--host <host>/);
+  });
+
+  it('loadtest merge --json - writes only the JSON on standard output (the summary goes to standard error)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmops-merge-'));
+    try {
+      const files = sampleRuns({ rateScale: 0.1 }).map((run, i) => {
+        const f = join(dir, `w${i}.json`);
+        writeFileSync(f, JSON.stringify(run));
+        return f;
+      });
+      const r = llmops(['loadtest', 'merge', ...files, '--json', '-']);
+      expect(r.code).toBe(0);
+      expect((JSON.parse(r.out) as { report: unknown }).report).toBeDefined();
+      expect(r.err).toMatch(/^Requests$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports every bad option at once, naming each key, and exits 2', () => {

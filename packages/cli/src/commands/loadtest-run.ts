@@ -55,7 +55,9 @@ export const loadtestMergeCommand = defineCommand({
   config: mergeConfig,
   async run(config, ctx) {
     const result = await mergeRunFiles(ctx.args);
-    for (const line of summaryTable(result)) ctx.out(line);
+    // With the JSON on standard output, the summary goes to standard error so the JSON can be piped.
+    const print = config.json === '-' ? ctx.err : ctx.out;
+    for (const line of summaryTable(result)) print(line);
     if (config.json) await writeJsonOutput(config.json, result, ctx.out);
     if (config.html) ctx.err(`HTML report: ${await writeHtmlReport(config.html, result)}`);
     return 0;

@@ -25,9 +25,10 @@ export function requestCost(
   promptTokens: number,
   outputTokens: number,
 ): number | null {
-  const p = prices[model];
+  // Own keys only: a model named `constructor` or `toString` has no price, not Object's member (a NaN cost).
+  const p = Object.hasOwn(prices, model) ? prices[model] : undefined;
   if (p) return (promptTokens * p.inputPerMTokUSD + outputTokens * p.outputPerMTokUSD) / 1e6;
-  const flat = FALLBACK_PRICES[model];
+  const flat = Object.hasOwn(FALLBACK_PRICES, model) ? FALLBACK_PRICES[model] : undefined;
   if (flat !== undefined) return ((promptTokens + outputTokens) * flat) / 1e6;
   return null;
 }

@@ -43,10 +43,21 @@ describe('debug lines (advanced.debug, --debug)', () => {
         attempt: 2,
         queueMs: 12,
         requestId: null,
+        error: 'the engine is overloaded',
       }),
     ).toBe(
-      '[request] user 3 | cached | llm-prod | http_5xx 503 | ttft - | e2e - | tokens 64→12 | attempt 2 | queued 12.0ms',
+      '[request] user 3 | cached | llm-prod | http_5xx 503 | ttft - | e2e - | tokens 64→12 | attempt 2 | queued 12.0ms | the engine is overloaded',
     );
+  });
+
+  it("never pass a server's control characters to the terminal (escape codes, a fake second line)", () => {
+    const line = debugLine({
+      ...base,
+      requestId: 'id\u001b[2J\r\n[request] user 9 | ok 200',
+      error: 'x\u001b]0;t\u0007',
+    });
+    expect([...line].some((c) => c.charCodeAt(0) < 32)).toBe(false);
+    expect(line).toContain('| id id?[2J??[request] user 9 | ok 200 | x?]0;t?');
   });
 
   it('writes each finished request through the given writer', () => {

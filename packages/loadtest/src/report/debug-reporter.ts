@@ -3,6 +3,14 @@ import type { Reporter } from './reporter.js';
 
 const ms = (v: number | null): string => (v === null ? '-' : `${v.toFixed(1)}ms`);
 
+/**
+ * Text that came from the server (its request id, its error message), made safe for a terminal: control characters
+ * (escape sequences, a CR or LF that would fake another line) become `?`, and it is cut to 200 characters.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const safe = (text: string): string => text.slice(0, 200).replace(CONTROL, '?');
+
 /** One line per finished request: what `advanced.debug` (or `--debug`) shows while a scenario is being written. */
 export function debugLine(r: RequestRecord): string {
   const outcome = r.ok ? `ok ${r.status}` : `${r.errorClass ?? 'error'} ${r.status}`;
@@ -18,7 +26,8 @@ export function debugLine(r: RequestRecord): string {
   if (r.cachedPromptTokens !== undefined) parts.push(`cached ${r.cachedPromptTokens}`);
   if (r.attempt !== undefined) parts.push(`attempt ${r.attempt}`);
   if (r.queueMs > 0.5) parts.push(`queued ${ms(r.queueMs)}`);
-  if (r.requestId !== null) parts.push(`id ${r.requestId}`);
+  if (r.requestId !== null) parts.push(`id ${safe(r.requestId)}`);
+  if (r.error !== undefined) parts.push(safe(r.error));
   return parts.join(' | ');
 }
 

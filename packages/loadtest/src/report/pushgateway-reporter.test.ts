@@ -173,10 +173,13 @@ describe('PushgatewayReporter', () => {
     expect(gw.maxConcurrent()).toBe(1);
   });
 
-  it('ends with a final push of status complete, or error when the run failed', async () => {
+  it('ends with a final push of status complete, or error when the run failed or its error limits stopped it', async () => {
     for (const [stop, code] of [
       ['completed', 3],
+      ['maxRequests', 3],
       ['error', 4],
+      ['maxErrorRate', 4],
+      ['stopOnErrors', 4],
     ] as const) {
       const gw = await fakeGateway();
       const { r } = reporter(gw.url, { intervalMs: 60_000 });

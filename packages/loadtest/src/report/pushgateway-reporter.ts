@@ -120,8 +120,9 @@ export class PushgatewayReporter implements Reporter {
       await this.finishing;
       return;
     }
-    const phase: WorkerPhase =
-      status.phase === 'error' || result.stopReason === 'error' ? 'error' : 'complete';
+    // A run aborted by its error limits failed (it exits 1): status error, as one that broke.
+    const failed = ['error', 'maxErrorRate', 'stopOnErrors'].includes(result.stopReason);
+    const phase: WorkerPhase = status.phase === 'error' || failed ? 'error' : 'complete';
     this.metrics.setFinal(result, status, phase);
     await this.finish();
   }

@@ -25,7 +25,8 @@ export interface TerminalReporterOptions {
 const DEFAULT_COLUMNS = 80;
 
 function colorByDefault(): boolean {
-  return process.env.NO_COLOR === undefined && process.env.TERM !== 'dumb';
+  // no-color.org: only a non-empty NO_COLOR turns colour off.
+  return !process.env.NO_COLOR && process.env.TERM !== 'dumb';
 }
 
 function startLine(s: RunStart): string {
