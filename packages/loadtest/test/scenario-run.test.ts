@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@llmops/core';
@@ -73,6 +73,9 @@ describe("the original's example scenarios on the local gateway", () => {
     // The bootstrapped keys were revoked at the end: the gateway now holds only inactive tokens for the project.
     const tokens = await gw.manage<{ is_active: boolean }[]>('GET', '/manage/tokens');
     expect(tokens.body.filter((t) => t.is_active)).toEqual([]);
+    // The run's results are not lost with the per-request file.
+    console.log('EXISTS', existsSync(json), existsSync(html), err.join('|'));
+    expect(existsSync(json) && existsSync(html)).toBe(true);
   }, 60_000);
 
   it('runs the ConfigMap form of the smoke test the same way', async () => {
@@ -120,6 +123,28 @@ describe('outputs that fail', () => {
     expect(err.join('\n')).toMatch(/cleanup: deleted 5 keys/);
     const tokens = await gw.manage<{ is_active: boolean }[]>('GET', '/manage/tokens');
     expect(tokens.body.filter((t) => t.is_active)).toEqual([]);
+  }, 60_000);
+
+  it('writes the summary, --json and --html before failing when the --jsonl file fails during the run (disk full)', async () => {
+    const json = join(dir, 'despite-jsonl.json');
+    const html = join(dir, 'despite-jsonl.html');
+    const cfg = loadConfig(loadtestRunConfig, {
+      env: {},
+      flags: { progress: false, ...onGateway({ jsonl: '/dev/full', json, html }) },
+    });
+    await expect(
+      runLoadTest(cfg, compatPath('loadtest-scenarios/smoke-test.yaml'), {
+        out: () => {},
+        err: () => {},
+        isTTY: false,
+        signal: new AbortController().signal,
+      }),
+    ).rejects.toThrow(/cannot write request records to \/dev\/full/);
+    // The run's results are not lost with the per-request file.
+    expect((JSON.parse(readFileSync(json, 'utf8')) as RunFile).result.report.requests.total).toBeGreaterThan(
+      0,
+    );
+    expect(existsSync(html)).toBe(true);
   }, 60_000);
 });
 

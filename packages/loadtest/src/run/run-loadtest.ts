@@ -147,7 +147,6 @@ export async function runLoadTest(
   }
   const closeError = await closeReporters(reporters);
   await tenants?.cleanup(say);
-  if (closeError !== null) throw closeError;
   const { run, result } = execution;
   // `--json -` owns standard output, so that it can be piped to a JSON reader; the summary moves to stderr.
   const summaryTo = cfg.json === '-' ? io.err : io.out;
@@ -159,6 +158,8 @@ export async function runLoadTest(
   const htmlPath = cfg.html ? await writeHtmlReport(cfg.html, result) : null;
   if (htmlPath) say(`HTML report: ${htmlPath}`);
   if (plan.dryRun) say(`dry run: ${describePlan(plan)}; no request was sent`);
+  // A reporter that failed to close (a full disk under --jsonl) fails the run, once its results are written.
+  if (closeError !== null) throw closeError;
   return {
     exitCode: plan.dryRun ? 0 : exitCodeOf(result, plan.limits.maxErrorRate),
     result,
