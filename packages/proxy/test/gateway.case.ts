@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { connect } from 'node:net';
 import OpenAI from 'openai';
 import { request } from 'undici';
@@ -135,6 +136,30 @@ export function gatewaySuite(inboundHttp: 'lean' | 'node'): void {
         headers: { authorization: `Bearer ${token}` },
       });
       expect(method.status).toBe(405);
+    });
+
+    it('refuses a path that climbs out of an allowed endpoint instead of sending it upstream', async () => {
+      // fetch would resolve the dots itself; node:http sends the path as written.
+      const { port } = new URL(gw.proxy.url);
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpGet(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/v1/models/../../manage/projects',
+            headers: { authorization: `Bearer ${token}` },
+          },
+          (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (d: string) => (body += d));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          },
+        );
+        req.on('error', reject);
+      });
+      expect(answer.status).toBe(404);
+      expect((JSON.parse(answer.body) as { error: { code: string } }).error.code).toBe('endpoint_not_found');
     });
 
     it('answers body too large with 413', async () => {

@@ -117,7 +117,31 @@ export async function loadApiProvider(
   };
 }
 
-/** Prefix match, as the original. */
+/**
+ * Prefix match, as the original, of a path without dot segments. The path goes upstream verbatim (with the
+ * project's key), so `/v1/models/../../manage` would pass the prefix and reach whatever an upstream that
+ * normalizes paths serves there; the original's Go mux cleaned such paths (decoded) before matching.
+ */
 export function endpointAllowed(p: ApiProvider, path: string): boolean {
-  return p.allowedEndpoints.some((e) => path.startsWith(e));
+  return p.allowedEndpoints.some((e) => path.startsWith(e)) && !hasDotSegment(path);
+}
+
+/** Only paths with a dot, a percent sign or a backslash are looked at closely (the usual ones have none). */
+const MAY_HIDE_DOT_SEGMENT = /[.%\\]/;
+
+/**
+ * Whether the path, percent-decoded and with `\` read as `/` (as some servers do), has a `.` or `..` segment.
+ * A malformed percent escape counts as one: Go's URL parser refused such a request outright.
+ */
+function hasDotSegment(path: string): boolean {
+  if (!MAY_HIDE_DOT_SEGMENT.test(path)) return false;
+  let decoded = path;
+  if (path.includes('%')) {
+    try {
+      decoded = decodeURIComponent(path);
+    } catch {
+      return true;
+    }
+  }
+  return decoded.split(/[\\/]/).some((s) => s === '.' || s === '..');
 }
