@@ -52,6 +52,20 @@ describe("the original's api_providers.yaml", () => {
         headers: { authorization: `Bearer ${t.body.token}`, origin: 'https://evil.example' },
       });
       expect(origin.status).toBe(403);
+      expect(origin.headers.get('access-control-allow-origin')).toBeNull();
+      // A browser reads an answer only if it names the page's origin: relayed answers and the gateway's own errors.
+      const allowed = 'http://localhost:4000';
+      const relayed = await fetch(`${gw.proxy.url}/v1/models`, {
+        headers: { authorization: `Bearer ${t.body.token}`, origin: allowed },
+      });
+      expect(relayed.status).toBe(200);
+      expect(relayed.headers.get('access-control-allow-origin')).toBe(allowed);
+      expect(relayed.headers.get('access-control-expose-headers')).toContain('X-Request-ID');
+      expect(relayed.headers.get('vary')).toContain('Origin');
+      const refused = await fetch(`${gw.proxy.url}/v1/models`, { headers: { origin: allowed } });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('access-control-allow-origin')).toBe(allowed);
+      expect(refused.headers.get('vary')).toContain('Origin');
       // An empty Origin is no origin (Go's Header.Get in the original cannot tell them apart): let through.
       const empty = await request(`${gw.proxy.url}/v1/models`, {
         headers: { authorization: `Bearer ${t.body.token}`, origin: '' },

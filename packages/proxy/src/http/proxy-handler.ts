@@ -19,6 +19,7 @@ import { decryptSecret, hashToken, isTokenFormat, uuidV7 } from '../crypto/index
 import { endpointAllowed, type ApiProvider } from '../providers/api-providers.js';
 import type { Project, TokenUse } from '../store/index.js';
 import { clientId, clientIpOf, headerValue, userAgentOf } from './client-address.js';
+import { corsHeaders } from './cors-headers.js';
 import { withIncludeUsage } from './include-usage.js';
 import { ProxyErrors } from './proxy-errors.js';
 import type { ProxyMetrics } from './proxy-metrics.js';
@@ -57,6 +58,8 @@ interface Ctx {
   tokenId: string | undefined;
   clientIp: string | null;
   userAgent: string | null;
+  /** The request's Origin once it passed the allowed origins: answers name it, so a browser may read them. */
+  origin: string | undefined;
 }
 
 const REFUSALS: Record<Extract<TokenUse, { ok: false }>['reason'], () => LlmopsError> = {
@@ -110,6 +113,7 @@ export class ProxyHandler {
       // Only the audit record needs them.
       clientIp: this.d.audit ? clientIpOf(req) : null,
       userAgent: this.d.audit ? userAgentOf(req) : null,
+      origin: undefined,
     };
     this.inFlight++;
     // The logger redacts credentials (Authorization and friends); headers are only logged at trace level.
@@ -138,6 +142,7 @@ export class ProxyHandler {
     if (origin !== undefined && p.allowedOrigins.length > 0 && !p.allowedOrigins.includes(origin)) {
       throw ProxyErrors.error('origin_not_allowed');
     }
+    ctx.origin = origin;
     if (ctx.method === 'OPTIONS') {
       this.preflight(req, res, ctx);
       return;
@@ -258,6 +263,7 @@ export class ProxyHandler {
     const relay = new RelayHandler(
       res,
       ctx.requestId,
+      ctx.origin,
       body.stripUsage,
       (err) => this.fail(res, ctx, upstreamError(err)),
       (r) => this.finish(ctx, r, tDispatch),
@@ -310,6 +316,9 @@ export class ProxyHandler {
   }
 
   private fail(res: ResponseSink, ctx: Ctx, err: unknown): void {
+    if (ctx.origin !== undefined && !res.headersSent) {
+      for (const [name, value] of Object.entries(corsHeaders(ctx.origin))) res.setHeader(name, value);
+    }
     const status = sendError(res, err);
     if (status >= 500 && !(err instanceof Error && 'code' in err))
       this.d.log.error({ err, requestId: ctx.requestId }, 'proxy request failed');

@@ -11,6 +11,7 @@ import {
 } from '@llmops/core';
 import type { Dispatcher } from 'undici';
 import { isJsonSpace, lastNonSpace } from './json-bytes.js';
+import { corsHeaders } from './cors-headers.js';
 import { HOP_BY_HOP } from './upstream-headers.js';
 
 /** Largest JSON answer kept to read its `usage` (the bytes are relayed regardless). */
@@ -118,6 +119,8 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
   constructor(
     private readonly res: ResponseSink,
     private readonly requestId: string,
+    /** The client's allowed Origin: the answer carries the CORS headers that let a browser read it. */
+    private readonly origin: string | undefined,
     /** The gateway added `stream_options.include_usage`: the usage-only chunk is the gateway's, not the client's. */
     private readonly stripUsageChunk: boolean,
     /** Answers a failure that happened before any byte was relayed (in the OpenAI envelope). */
@@ -170,6 +173,7 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
       this.jsonChunks = [];
     }
     out['x-request-id'] = this.requestId;
+    if (this.origin !== undefined) Object.assign(out, corsHeaders(this.origin, out['vary']));
     this.res.writeHead(status, out);
     if (!r.streamed) {
       this.final = true;
