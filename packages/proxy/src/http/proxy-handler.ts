@@ -139,7 +139,9 @@ export class ProxyHandler {
       throw ProxyErrors.error('method_not_allowed', { method: ctx.method });
     if (!endpointAllowed(p, ctx.path)) throw ProxyErrors.error('endpoint_not_found', { path: ctx.path });
     const origin = headerValue(req, 'origin');
-    if (origin !== undefined && p.allowedOrigins.length > 0 && !p.allowedOrigins.includes(origin)) {
+    if (origin === undefined) {
+      if (p.originRequired) throw ProxyErrors.error('origin_required');
+    } else if (p.allowedOrigins.length > 0 && !p.allowedOrigins.includes(origin)) {
       throw ProxyErrors.error('origin_not_allowed');
     }
     ctx.origin = origin;

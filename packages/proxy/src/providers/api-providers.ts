@@ -15,6 +15,8 @@ export interface ApiProvider {
   paramPatterns: ReadonlyMap<string, readonly string[]>;
   /** `allowed_origins`: checked when a request carries an Origin header (empty = any). */
   allowedOrigins: readonly string[];
+  /** `required_headers` names `origin` (the only one the original acts on): a request without one is refused. */
+  originRequired: boolean;
   timeouts: { requestMs?: number; responseHeaderMs?: number };
 }
 
@@ -31,6 +33,7 @@ const ProviderSchema = z.looseObject({
     .optional(),
   param_whitelist: z.record(z.string(), z.array(z.string())).optional(),
   allowed_origins: z.array(z.string()).optional(),
+  required_headers: z.array(z.string()).optional(),
 });
 
 const FileSchema = z.looseObject({
@@ -62,6 +65,7 @@ export function builtInProvider(baseUrl: string): ApiProvider {
     paramWhitelist: new Map(),
     paramPatterns: new Map(),
     allowedOrigins: [],
+    originRequired: false,
     timeouts: {},
   };
 }
@@ -110,6 +114,7 @@ export async function loadApiProvider(
     paramWhitelist: new Map([...patterns].map(([k, globs]) => [k, globs.map(globToRegExp)])),
     paramPatterns: patterns,
     allowedOrigins: p.allowed_origins ?? [],
+    originRequired: (p.required_headers ?? []).some((h) => h.toLowerCase() === 'origin'),
     timeouts: {
       requestMs: p.timeouts?.request ? parseDurationMs(p.timeouts.request) : undefined,
       responseHeaderMs: p.timeouts?.response_header ? parseDurationMs(p.timeouts.response_header) : undefined,
