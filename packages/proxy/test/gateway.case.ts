@@ -162,6 +162,30 @@ export function gatewaySuite(inboundHttp: 'lean' | 'node'): void {
       expect((JSON.parse(answer.body) as { error: { code: string } }).error.code).toBe('endpoint_not_found');
     });
 
+    /** Sends a chunked body without end (up to 16 MB): the answer's status and whether the gateway hung up. */
+    async function endlessBody(url: string, auth: string): Promise<{ status: string; closed: boolean }> {
+      const socket = connect(Number(new URL(url).port), '127.0.0.1');
+      let answer = '';
+      socket.setEncoding('latin1');
+      socket.on('data', (d: string) => (answer += d));
+      socket.on('error', () => {});
+      const closed = new Promise<void>((r) => socket.once('close', () => r()));
+      socket.write(
+        `POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\n${auth}` +
+          'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+      );
+      const piece = `4000\r\n${'x'.repeat(0x4000)}\r\n`;
+      for (let sent = 0; sent < 16 * 1024 * 1024 && !socket.destroyed; sent += piece.length) {
+        if (!socket.write(piece)) await new Promise((r) => socket.once('drain', r).once('close', r));
+      }
+      const outcome = await Promise.race([
+        closed.then(() => true),
+        new Promise<boolean>((r) => setTimeout(() => r(false), 2000)),
+      ]);
+      socket.destroy();
+      return { status: /^HTTP\/1\.1 (\d{3}) /.exec(answer)?.[1] ?? answer, closed: outcome };
+    }
+
     it('answers body too large with 413', async () => {
       const small = await startGateway({ proxy: { maxRequestSize: 2048 } });
       try {
@@ -176,6 +200,14 @@ export function gatewaySuite(inboundHttp: 'lean' | 'node'): void {
         });
         expect(res.status).toBe(413);
         expect(((await res.json()) as { error: { code: string } }).error.code).toBe('request_too_large');
+        // A chunked body has no length to refuse up front: after the 413 the gateway reads a bounded amount of
+        // what keeps coming, then closes the connection, rather than reading (and discarding) it forever.
+        // So is an endless body the gateway refuses before reading it (no token here).
+        expect(await endlessBody(small.proxy.url, `Authorization: Bearer ${t.token}\r\n`)).toMatchObject({
+          status: '413',
+          closed: true,
+        });
+        expect(await endlessBody(small.proxy.url, '')).toMatchObject({ status: '401', closed: true });
       } finally {
         await small.close();
       }

@@ -125,7 +125,7 @@ export class ProxyHandler {
     try {
       this.start(req, res, ctx, url.slice(ctx.path.length));
     } catch (err) {
-      this.fail(res, ctx, err);
+      this.fail(req, res, ctx, err);
     }
   }
 
@@ -160,10 +160,10 @@ export class ProxyHandler {
         try {
           this.admit(req, res, ctx, query, u);
         } catch (err) {
-          this.fail(res, ctx, err);
+          this.fail(req, res, ctx, err);
         }
       },
-      (err: unknown) => this.fail(res, ctx, err),
+      (err: unknown) => this.fail(req, res, ctx, err),
     );
   }
 
@@ -183,13 +183,13 @@ export class ProxyHandler {
     }
     onRawBody(req, this.d.maxBodyBytes, (err, bytes) => {
       if (err) {
-        this.fail(res, ctx, err);
+        this.fail(req, res, ctx, err);
         return;
       }
       try {
         this.dispatch(req, res, ctx, query, this.body(req, ctx, bytes as Buffer), project);
       } catch (e) {
-        this.fail(res, ctx, e);
+        this.fail(req, res, ctx, e);
       }
     });
   }
@@ -267,7 +267,7 @@ export class ProxyHandler {
       ctx.requestId,
       ctx.origin,
       body.stripUsage,
-      (err) => this.fail(res, ctx, upstreamError(err)),
+      (err) => this.fail(req, res, ctx, upstreamError(err)),
       (r) => this.finish(ctx, r, tDispatch),
     );
     this.d.dispatcher.dispatch(
@@ -317,7 +317,9 @@ export class ProxyHandler {
     this.done();
   }
 
-  private fail(res: ResponseSink, ctx: Ctx, err: unknown): void {
+  private fail(req: ClientRequest, res: ResponseSink, ctx: Ctx, err: unknown): void {
+    // Refused before its body was read (or while it was): a body that keeps coming is not read forever.
+    if (!(req instanceof LeanRequest)) discardAtMost(req, REFUSED_BODY_DISCARD_BYTES);
     if (ctx.origin !== undefined && !res.headersSent) {
       for (const [name, value] of Object.entries(corsHeaders(ctx.origin))) res.setHeader(name, value);
     }
@@ -415,6 +417,26 @@ export class ProxyHandler {
     this.inFlight--;
     if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
+}
+
+/**
+ * How much of the body of a refused request (too large, no token, …) is still read and thrown away after the
+ * answer, so that a client that sent it in one go reads its answer on a connection that stays usable; Go's
+ * net/http reads the same amount of a body its handler left unread. What keeps coming beyond it (a chunked body
+ * need not end) closes the connection.
+ */
+const REFUSED_BODY_DISCARD_BYTES = 256 * 1024;
+
+function discardAtMost(req: IncomingMessage, limitBytes: number): void {
+  if (req.complete) return;
+  let left = limitBytes;
+  const onData = (chunk: Buffer): void => {
+    left -= chunk.length;
+    if (left >= 0) return;
+    req.off('data', onData);
+    req.socket.destroy();
+  };
+  req.on('data', onData);
 }
 
 /** SHA-256 of recently seen tokens: a client sends the same token thousands of times. Bounded. */
