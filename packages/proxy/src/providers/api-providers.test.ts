@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtInProvider, endpointAllowed } from './api-providers.js';
+import { builtInProvider, endpointAllowed, loadApiProvider } from './api-providers.js';
 
 describe('allowed endpoints', () => {
   const p = builtInProvider('http://upstream.test');
@@ -24,6 +27,39 @@ describe('allowed endpoints', () => {
       '/v1/models/%zz',
     ]) {
       expect(endpointAllowed(p, path), path).toBe(false);
+    }
+  });
+});
+
+describe('choosing the provider of api_providers.yaml', () => {
+  const file = (text: string): { path: string; done: () => void } => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmops-providers-'));
+    const path = join(dir, 'api_providers.yaml');
+    writeFileSync(path, text);
+    return { path, done: () => rmSync(dir, { recursive: true, force: true }) };
+  };
+  const provider = (name: string): string =>
+    `  ${name}:\n    base_url: http://${name}.test\n    allowed_endpoints: [/v1/models]\n    allowed_methods: [GET]\n`;
+
+  it("falls back to the file's default_api when DEFAULT_API_PROVIDER names none of its providers, as the original", async () => {
+    // DEFAULT_API_PROVIDER defaults to openai: a file without an openai provider is still served.
+    const f = file(`default_api: vllm\napis:\n${provider('vllm')}`);
+    try {
+      expect((await loadApiProvider(f.path, 'openai', false))?.name).toBe('vllm');
+    } finally {
+      f.done();
+    }
+  });
+
+  it('takes DEFAULT_API_PROVIDER over default_api when the file has it, and refuses a name it cannot resolve', async () => {
+    const f = file(`default_api: vllm\napis:\n${provider('vllm')}${provider('openai')}`);
+    const g = file(`apis:\n${provider('vllm')}`);
+    try {
+      expect((await loadApiProvider(f.path, 'openai', false))?.baseUrl).toBe('http://openai.test');
+      await expect(loadApiProvider(g.path, 'openai', false)).rejects.toThrow(/no provider "openai"/);
+    } finally {
+      f.done();
+      g.done();
     }
   });
 });

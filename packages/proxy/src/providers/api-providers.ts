@@ -79,8 +79,9 @@ function globToRegExp(glob: string): RegExp {
 }
 
 /**
- * Loads `name` (or the file's default_api) from an api_providers.yaml. Returns undefined when the file does not
- * exist and `optional` is set (the default path); any other problem throws naming the file and the field.
+ * Loads `name` (DEFAULT_API_PROVIDER) from an api_providers.yaml, or, as the original, the file's default_api when
+ * the file has no provider of that name. Returns undefined when the file does not exist and `optional` is set (the
+ * default path); any other problem throws naming the file and the field.
  */
 export async function loadApiProvider(
   path: string,
@@ -99,12 +100,14 @@ export async function loadApiProvider(
     const first = parsed.error.issues[0];
     throw new Error(`${path}: ${first?.path.join('.') ?? ''}: ${first?.message ?? 'invalid'}`);
   }
-  const chosen = name ?? parsed.data.default_api ?? 'openai';
-  const p = parsed.data.apis[chosen];
+  const { apis, default_api: fileDefault } = parsed.data;
+  const chosen =
+    name !== undefined && (apis[name] !== undefined || fileDefault === undefined)
+      ? name
+      : (fileDefault ?? 'openai');
+  const p = apis[chosen];
   if (!p)
-    throw new Error(
-      `${path}: no provider "${chosen}" under apis (have: ${Object.keys(parsed.data.apis).join(', ')})`,
-    );
+    throw new Error(`${path}: no provider "${chosen}" under apis (have: ${Object.keys(apis).join(', ')})`);
   const patterns = new Map(Object.entries(p.param_whitelist ?? {}));
   return {
     name: chosen,
