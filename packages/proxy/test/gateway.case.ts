@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { get as httpGet } from 'node:http';
+import { createServer, get as httpGet, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import OpenAI from 'openai';
 import { request } from 'undici';
@@ -394,6 +395,69 @@ export function gatewaySuite(inboundHttp: 'lean' | 'node'): void {
         headers: { authorization: `Bearer ${t.body.token}` },
       });
       expect(r.status).toBe(200);
+    });
+  });
+
+  describe('headers', () => {
+    it('drops the headers a Connection header names, both ways, as hop-by-hop (RFC 9110 §7.6.1)', async () => {
+      // An upstream that names a header of its own in Connection and echoes what it received.
+      const upstream = createServer((req, res) => {
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          connection: 'keep-alive, x-hop-answer',
+          'x-hop-answer': 'for the gateway only',
+          'x-end-to-end': 'kept',
+        });
+        res.end(JSON.stringify(req.headers));
+      });
+      await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+      try {
+        const { port } = upstream.address() as AddressInfo;
+        const p = await gw.manage<{ id: string }>('POST', '/manage/projects', {
+          name: `hop-${Date.now()}`,
+          api_key: UPSTREAM_KEY,
+          upstream_url: `http://127.0.0.1:${port}`,
+        });
+        const t = await gw.manage<{ token: string }>('POST', '/manage/tokens', {
+          project_id: p.body.id,
+          duration_minutes: 5,
+        });
+        // node:http sends the Connection header as given (undici's fetch and request rewrite it).
+        const { status, headers, body } = await new Promise<{
+          status: number;
+          headers: IncomingHttpHeaders;
+          body: string;
+        }>((resolve, reject) => {
+          const req = httpGet(
+            {
+              host: '127.0.0.1',
+              port: new URL(gw.proxy.url).port,
+              path: '/v1/models',
+              headers: {
+                authorization: `Bearer ${t.body.token}`,
+                connection: 'keep-alive, x-hop-request',
+                'x-hop-request': 'for the gateway only',
+                'x-end-to-end': 'kept',
+              },
+            },
+            (res) => {
+              let text = '';
+              res.setEncoding('utf8');
+              res.on('data', (d: string) => (text += d));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+            },
+          );
+          req.on('error', reject);
+        });
+        expect(status).toBe(200);
+        const seen = JSON.parse(body) as Record<string, string>;
+        expect(seen['x-end-to-end']).toBe('kept');
+        expect(seen['x-hop-request']).toBeUndefined();
+        expect(headers['x-end-to-end']).toBe('kept');
+        expect(headers['x-hop-answer']).toBeUndefined();
+      } finally {
+        upstream.close();
+      }
     });
   });
 

@@ -12,7 +12,7 @@ import {
 import type { Dispatcher } from 'undici';
 import { isJsonSpace, lastNonSpace } from './json-bytes.js';
 import { corsHeaders } from './cors-headers.js';
-import { HOP_BY_HOP } from './upstream-headers.js';
+import { connectionListed, HOP_BY_HOP } from './upstream-headers.js';
 
 /** Largest JSON answer kept to read its `usage` (the bytes are relayed regardless). */
 const USAGE_SCAN_LIMIT = 4 * 1024 * 1024;
@@ -161,7 +161,10 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
     r.status = status;
     r.tHeaders = monoNow();
     const out: Record<string, string | string[]> = {};
-    for (const [k, v] of Object.entries(headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
+    const listed = connectionListed(headers['connection']);
+    for (const [k, v] of Object.entries(headers)) {
+      if (v !== undefined && !HOP_BY_HOP.has(k) && (listed === undefined || !listed.has(k))) out[k] = v;
+    }
     const ctype = String(headers['content-type'] ?? '');
     if (ctype.includes('text/event-stream')) {
       r.streamed = true;
