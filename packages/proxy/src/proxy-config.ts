@@ -72,7 +72,8 @@ export const proxyConfig = defineConfig({
   defaultApiProvider: opt.string({
     env: 'DEFAULT_API_PROVIDER',
     default: 'openai',
-    description: 'Provider of api_providers.yaml to serve.',
+    description:
+      "Provider of api_providers.yaml to serve; the file's default_api when the file has none of this name, as the original.",
   }),
   openaiApiUrl: opt.url({
     env: 'OPENAI_API_URL',

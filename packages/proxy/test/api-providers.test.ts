@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { loadApiProvider } from '@llmops/proxy';
@@ -52,6 +55,20 @@ describe("the original's api_providers.yaml", () => {
         headers: { authorization: `Bearer ${t.body.token}`, origin: 'https://evil.example' },
       });
       expect(origin.status).toBe(403);
+      expect(origin.headers.get('access-control-allow-origin')).toBeNull();
+      // A browser reads an answer only if it names the page's origin: relayed answers and the gateway's own errors.
+      const allowed = 'http://localhost:4000';
+      const relayed = await fetch(`${gw.proxy.url}/v1/models`, {
+        headers: { authorization: `Bearer ${t.body.token}`, origin: allowed },
+      });
+      expect(relayed.status).toBe(200);
+      expect(relayed.headers.get('access-control-allow-origin')).toBe(allowed);
+      expect(relayed.headers.get('access-control-expose-headers')).toContain('X-Request-ID');
+      expect(relayed.headers.get('vary')).toContain('Origin');
+      const refused = await fetch(`${gw.proxy.url}/v1/models`, { headers: { origin: allowed } });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('access-control-allow-origin')).toBe(allowed);
+      expect(refused.headers.get('vary')).toContain('Origin');
       // An empty Origin is no origin (Go's Header.Get in the original cannot tell them apart): let through.
       const empty = await request(`${gw.proxy.url}/v1/models`, {
         headers: { authorization: `Bearer ${t.body.token}`, origin: '' },
@@ -66,6 +83,39 @@ describe("the original's api_providers.yaml", () => {
       expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:4000');
     } finally {
       await gw.close();
+    }
+  });
+
+  it('demands an Origin when required_headers names it, answering 400 origin_required without one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmops-providers-'));
+    const path = join(dir, 'api_providers.yaml');
+    writeFileSync(
+      path,
+      [
+        'apis:',
+        '  openai:',
+        '    base_url: http://127.0.0.1:9',
+        '    allowed_endpoints: [/v1/models]',
+        '    allowed_methods: [GET, OPTIONS]',
+        '    allowed_origins: [http://localhost:4000]',
+        '    required_headers: [Origin]',
+        '',
+      ].join('\n'),
+    );
+    const gw = await startGateway({ proxy: { apiConfigPath: path } });
+    try {
+      const { token } = await gw.newToken();
+      const headers = { authorization: `Bearer ${token}` };
+      const missing = await fetch(`${gw.proxy.url}/v1/models`, { headers });
+      expect(missing.status).toBe(400);
+      expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('origin_required');
+      const foreign = await fetch(`${gw.proxy.url}/v1/models`, {
+        headers: { ...headers, origin: 'https://evil.example' },
+      });
+      expect(foreign.status).toBe(403);
+    } finally {
+      await gw.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createServer, get as httpGet, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import OpenAI from 'openai';
 import { request } from 'undici';
@@ -137,6 +139,54 @@ export function gatewaySuite(inboundHttp: 'lean' | 'node'): void {
       expect(method.status).toBe(405);
     });
 
+    it('refuses a path that climbs out of an allowed endpoint instead of sending it upstream', async () => {
+      // fetch would resolve the dots itself; node:http sends the path as written.
+      const { port } = new URL(gw.proxy.url);
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpGet(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/v1/models/../../manage/projects',
+            headers: { authorization: `Bearer ${token}` },
+          },
+          (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (d: string) => (body += d));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          },
+        );
+        req.on('error', reject);
+      });
+      expect(answer.status).toBe(404);
+      expect((JSON.parse(answer.body) as { error: { code: string } }).error.code).toBe('endpoint_not_found');
+    });
+
+    /** Sends a chunked body without end (up to 16 MB): the answer's status and whether the gateway hung up. */
+    async function endlessBody(url: string, auth: string): Promise<{ status: string; closed: boolean }> {
+      const socket = connect(Number(new URL(url).port), '127.0.0.1');
+      let answer = '';
+      socket.setEncoding('latin1');
+      socket.on('data', (d: string) => (answer += d));
+      socket.on('error', () => {});
+      const closed = new Promise<void>((r) => socket.once('close', () => r()));
+      socket.write(
+        `POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\n${auth}` +
+          'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+      );
+      const piece = `4000\r\n${'x'.repeat(0x4000)}\r\n`;
+      for (let sent = 0; sent < 16 * 1024 * 1024 && !socket.destroyed; sent += piece.length) {
+        if (!socket.write(piece)) await new Promise((r) => socket.once('drain', r).once('close', r));
+      }
+      const outcome = await Promise.race([
+        closed.then(() => true),
+        new Promise<boolean>((r) => setTimeout(() => r(false), 2000)),
+      ]);
+      socket.destroy();
+      return { status: /^HTTP\/1\.1 (\d{3}) /.exec(answer)?.[1] ?? answer, closed: outcome };
+    }
+
     it('answers body too large with 413', async () => {
       const small = await startGateway({ proxy: { maxRequestSize: 2048 } });
       try {
@@ -151,6 +201,14 @@ export function gatewaySuite(inboundHttp: 'lean' | 'node'): void {
         });
         expect(res.status).toBe(413);
         expect(((await res.json()) as { error: { code: string } }).error.code).toBe('request_too_large');
+        // A chunked body has no length to refuse up front: after the 413 the gateway reads a bounded amount of
+        // what keeps coming, then closes the connection, rather than reading (and discarding) it forever.
+        // So is an endless body the gateway refuses before reading it (no token here).
+        expect(await endlessBody(small.proxy.url, `Authorization: Bearer ${t.token}\r\n`)).toMatchObject({
+          status: '413',
+          closed: true,
+        });
+        expect(await endlessBody(small.proxy.url, '')).toMatchObject({ status: '401', closed: true });
       } finally {
         await small.close();
       }
@@ -337,6 +395,69 @@ export function gatewaySuite(inboundHttp: 'lean' | 'node'): void {
         headers: { authorization: `Bearer ${t.body.token}` },
       });
       expect(r.status).toBe(200);
+    });
+  });
+
+  describe('headers', () => {
+    it('drops the headers a Connection header names, both ways, as hop-by-hop (RFC 9110 §7.6.1)', async () => {
+      // An upstream that names a header of its own in Connection and echoes what it received.
+      const upstream = createServer((req, res) => {
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          connection: 'keep-alive, x-hop-answer',
+          'x-hop-answer': 'for the gateway only',
+          'x-end-to-end': 'kept',
+        });
+        res.end(JSON.stringify(req.headers));
+      });
+      await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+      try {
+        const { port } = upstream.address() as AddressInfo;
+        const p = await gw.manage<{ id: string }>('POST', '/manage/projects', {
+          name: `hop-${Date.now()}`,
+          api_key: UPSTREAM_KEY,
+          upstream_url: `http://127.0.0.1:${port}`,
+        });
+        const t = await gw.manage<{ token: string }>('POST', '/manage/tokens', {
+          project_id: p.body.id,
+          duration_minutes: 5,
+        });
+        // node:http sends the Connection header as given (undici's fetch and request rewrite it).
+        const { status, headers, body } = await new Promise<{
+          status: number;
+          headers: IncomingHttpHeaders;
+          body: string;
+        }>((resolve, reject) => {
+          const req = httpGet(
+            {
+              host: '127.0.0.1',
+              port: new URL(gw.proxy.url).port,
+              path: '/v1/models',
+              headers: {
+                authorization: `Bearer ${t.body.token}`,
+                connection: 'keep-alive, x-hop-request',
+                'x-hop-request': 'for the gateway only',
+                'x-end-to-end': 'kept',
+              },
+            },
+            (res) => {
+              let text = '';
+              res.setEncoding('utf8');
+              res.on('data', (d: string) => (text += d));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+            },
+          );
+          req.on('error', reject);
+        });
+        expect(status).toBe(200);
+        const seen = JSON.parse(body) as Record<string, string>;
+        expect(seen['x-end-to-end']).toBe('kept');
+        expect(seen['x-hop-request']).toBeUndefined();
+        expect(headers['x-end-to-end']).toBe('kept');
+        expect(headers['x-hop-answer']).toBeUndefined();
+      } finally {
+        upstream.close();
+      }
     });
   });
 

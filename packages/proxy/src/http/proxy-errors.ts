@@ -42,6 +42,11 @@ export const ProxyErrors = defineErrors({
     message: ({ param, value, allowed }: { param: string; value: string; allowed: string }) =>
       `Parameter '${param}' value '${value}' is not allowed. Allowed patterns: [${allowed}]`,
   },
+  origin_required: {
+    status: 400,
+    type: 'invalid_request_error',
+    message: 'Origin header required: this gateway only serves requests that name their Origin.',
+  },
   origin_not_allowed: { status: 403, type: 'permission_error', message: 'Origin not allowed.' },
   upstream_auth_error: {
     status: 503,

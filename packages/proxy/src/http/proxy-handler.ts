@@ -19,6 +19,7 @@ import { decryptSecret, hashToken, isTokenFormat, uuidV7 } from '../crypto/index
 import { endpointAllowed, type ApiProvider } from '../providers/api-providers.js';
 import type { Project, TokenUse } from '../store/index.js';
 import { clientId, clientIpOf, headerValue, userAgentOf } from './client-address.js';
+import { corsHeaders } from './cors-headers.js';
 import { withIncludeUsage } from './include-usage.js';
 import { ProxyErrors } from './proxy-errors.js';
 import type { ProxyMetrics } from './proxy-metrics.js';
@@ -57,6 +58,8 @@ interface Ctx {
   tokenId: string | undefined;
   clientIp: string | null;
   userAgent: string | null;
+  /** The request's Origin once it passed the allowed origins: answers name it, so a browser may read them. */
+  origin: string | undefined;
 }
 
 const REFUSALS: Record<Extract<TokenUse, { ok: false }>['reason'], () => LlmopsError> = {
@@ -110,6 +113,7 @@ export class ProxyHandler {
       // Only the audit record needs them.
       clientIp: this.d.audit ? clientIpOf(req) : null,
       userAgent: this.d.audit ? userAgentOf(req) : null,
+      origin: undefined,
     };
     this.inFlight++;
     // The logger redacts credentials (Authorization and friends); headers are only logged at trace level.
@@ -121,7 +125,7 @@ export class ProxyHandler {
     try {
       this.start(req, res, ctx, url.slice(ctx.path.length));
     } catch (err) {
-      this.fail(res, ctx, err);
+      this.fail(req, res, ctx, err);
     }
   }
 
@@ -135,9 +139,12 @@ export class ProxyHandler {
       throw ProxyErrors.error('method_not_allowed', { method: ctx.method });
     if (!endpointAllowed(p, ctx.path)) throw ProxyErrors.error('endpoint_not_found', { path: ctx.path });
     const origin = headerValue(req, 'origin');
-    if (origin !== undefined && p.allowedOrigins.length > 0 && !p.allowedOrigins.includes(origin)) {
+    if (origin === undefined) {
+      if (p.originRequired) throw ProxyErrors.error('origin_required');
+    } else if (p.allowedOrigins.length > 0 && !p.allowedOrigins.includes(origin)) {
       throw ProxyErrors.error('origin_not_allowed');
     }
+    ctx.origin = origin;
     if (ctx.method === 'OPTIONS') {
       this.preflight(req, res, ctx);
       return;
@@ -153,10 +160,10 @@ export class ProxyHandler {
         try {
           this.admit(req, res, ctx, query, u);
         } catch (err) {
-          this.fail(res, ctx, err);
+          this.fail(req, res, ctx, err);
         }
       },
-      (err: unknown) => this.fail(res, ctx, err),
+      (err: unknown) => this.fail(req, res, ctx, err),
     );
   }
 
@@ -176,13 +183,13 @@ export class ProxyHandler {
     }
     onRawBody(req, this.d.maxBodyBytes, (err, bytes) => {
       if (err) {
-        this.fail(res, ctx, err);
+        this.fail(req, res, ctx, err);
         return;
       }
       try {
         this.dispatch(req, res, ctx, query, this.body(req, ctx, bytes as Buffer), project);
       } catch (e) {
-        this.fail(res, ctx, e);
+        this.fail(req, res, ctx, e);
       }
     });
   }
@@ -258,8 +265,9 @@ export class ProxyHandler {
     const relay = new RelayHandler(
       res,
       ctx.requestId,
+      ctx.origin,
       body.stripUsage,
-      (err) => this.fail(res, ctx, upstreamError(err)),
+      (err) => this.fail(req, res, ctx, upstreamError(err)),
       (r) => this.finish(ctx, r, tDispatch),
     );
     this.d.dispatcher.dispatch(
@@ -309,7 +317,12 @@ export class ProxyHandler {
     this.done();
   }
 
-  private fail(res: ResponseSink, ctx: Ctx, err: unknown): void {
+  private fail(req: ClientRequest, res: ResponseSink, ctx: Ctx, err: unknown): void {
+    // Refused before its body was read (or while it was): a body that keeps coming is not read forever.
+    if (!(req instanceof LeanRequest)) discardAtMost(req, REFUSED_BODY_DISCARD_BYTES);
+    if (ctx.origin !== undefined && !res.headersSent) {
+      for (const [name, value] of Object.entries(corsHeaders(ctx.origin))) res.setHeader(name, value);
+    }
     const status = sendError(res, err);
     if (status >= 500 && !(err instanceof Error && 'code' in err))
       this.d.log.error({ err, requestId: ctx.requestId }, 'proxy request failed');
@@ -404,6 +417,26 @@ export class ProxyHandler {
     this.inFlight--;
     if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
+}
+
+/**
+ * How much of the body of a refused request (too large, no token, …) is still read and thrown away after the
+ * answer, so that a client that sent it in one go reads its answer on a connection that stays usable; Go's
+ * net/http reads the same amount of a body its handler left unread. What keeps coming beyond it (a chunked body
+ * need not end) closes the connection.
+ */
+const REFUSED_BODY_DISCARD_BYTES = 256 * 1024;
+
+function discardAtMost(req: IncomingMessage, limitBytes: number): void {
+  if (req.complete) return;
+  let left = limitBytes;
+  const onData = (chunk: Buffer): void => {
+    left -= chunk.length;
+    if (left >= 0) return;
+    req.off('data', onData);
+    req.socket.destroy();
+  };
+  req.on('data', onData);
 }
 
 /** SHA-256 of recently seen tokens: a client sends the same token thousands of times. Bounded. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_MODEL_LABELS, OTHER_MODEL, ProxyMetrics } from './proxy-metrics.js';
+import { MAX_MODEL_LABEL_LENGTH, MAX_MODEL_LABELS, OTHER_MODEL, ProxyMetrics } from './proxy-metrics.js';
 
 const request = (model: string, status = 200) => ({
   project: 'p1',
@@ -52,5 +52,19 @@ describe('gateway metrics', () => {
     expect(labelValues(text, 'llmops_proxy_upstream_latency_seconds_count', 'model').size).toBe(
       MAX_MODEL_LABELS + 1,
     );
+  });
+
+  it(`counts a model name longer than ${MAX_MODEL_LABEL_LENGTH} characters under ${OTHER_MODEL}`, async () => {
+    // The name is the client's: 256 names of a megabyte each would be kept and printed on every scrape.
+    const m = new ProxyMetrics();
+    const long = 'm'.repeat(MAX_MODEL_LABEL_LENGTH + 1);
+    m.observe(request(long));
+    m.observe(request('m'.repeat(MAX_MODEL_LABEL_LENGTH)));
+    const text = await m.registry.metrics();
+    expect(text).not.toContain(long);
+    expect(text).toContain(
+      `llmops_proxy_requests_total{project="p1",model="${OTHER_MODEL}",status_class="2xx"} 1`,
+    );
+    expect(labelValues(text, 'llmops_proxy_requests_total', 'model').size).toBe(2);
   });
 });

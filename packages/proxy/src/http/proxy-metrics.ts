@@ -8,6 +8,8 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
  * names are counted under {@link OTHER_MODEL}.
  */
 export const MAX_MODEL_LABELS = 256;
+/** Longest model name kept as a label value (the longest real ones, HF repo ids, are ~100); longer ones are other. */
+export const MAX_MODEL_LABEL_LENGTH = 200;
 export const OTHER_MODEL = '__other__';
 const OVERHEAD_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05];
 
@@ -156,7 +158,7 @@ export class ProxyMetrics {
 
   private modelLabel(model: string): string {
     if (this.models.has(model)) return model;
-    if (this.models.size >= MAX_MODEL_LABELS) return OTHER_MODEL;
+    if (this.models.size >= MAX_MODEL_LABELS || model.length > MAX_MODEL_LABEL_LENGTH) return OTHER_MODEL;
     this.models.add(model);
     return model;
   }

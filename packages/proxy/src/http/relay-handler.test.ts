@@ -71,6 +71,7 @@ function relay(
   const h: RelayHandler = new RelayHandler(
     res,
     'req-1',
+    undefined,
     strip,
     () => {},
     (r) => (result = r),
@@ -125,6 +126,7 @@ describe('stream relay', () => {
     const h = new RelayHandler(
       res,
       'req-1',
+      undefined,
       true,
       () => {},
       (r) => (result = r),
@@ -414,6 +416,7 @@ describe('stream relay on a real socket', () => {
         const h = new RelayHandler(
           res,
           'req-1',
+          undefined,
           true,
           () => {},
           () => {},
@@ -504,6 +507,7 @@ describe('stream relay on a real socket', () => {
         const h = new RelayHandler(
           res,
           'req-1',
+          undefined,
           false,
           () => {},
           () => {
@@ -600,7 +604,7 @@ describe('a client that leaves while its request waits for an upstream connectio
         const client = leavingClient();
         let done: (r: RelayResult) => void = () => {};
         ends.push(new Promise((r) => (done = r)));
-        const relay = new RelayHandler(client.res, path, false, () => {}, done);
+        const relay = new RelayHandler(client.res, path, undefined, false, () => {}, done);
         dispatcher.dispatch({ origin, path, method: 'GET', headers: {} }, relay);
         return client;
       });

@@ -11,7 +11,8 @@ import {
 } from '@llmops/core';
 import type { Dispatcher } from 'undici';
 import { isJsonSpace, lastNonSpace } from './json-bytes.js';
-import { HOP_BY_HOP } from './upstream-headers.js';
+import { corsHeaders } from './cors-headers.js';
+import { connectionListed, HOP_BY_HOP } from './upstream-headers.js';
 
 /** Largest JSON answer kept to read its `usage` (the bytes are relayed regardless). */
 const USAGE_SCAN_LIMIT = 4 * 1024 * 1024;
@@ -118,6 +119,8 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
   constructor(
     private readonly res: ResponseSink,
     private readonly requestId: string,
+    /** The client's allowed Origin: the answer carries the CORS headers that let a browser read it. */
+    private readonly origin: string | undefined,
     /** The gateway added `stream_options.include_usage`: the usage-only chunk is the gateway's, not the client's. */
     private readonly stripUsageChunk: boolean,
     /** Answers a failure that happened before any byte was relayed (in the OpenAI envelope). */
@@ -158,7 +161,10 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
     r.status = status;
     r.tHeaders = monoNow();
     const out: Record<string, string | string[]> = {};
-    for (const [k, v] of Object.entries(headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
+    const listed = connectionListed(headers['connection']);
+    for (const [k, v] of Object.entries(headers)) {
+      if (v !== undefined && !HOP_BY_HOP.has(k) && (listed === undefined || !listed.has(k))) out[k] = v;
+    }
     const ctype = String(headers['content-type'] ?? '');
     if (ctype.includes('text/event-stream')) {
       r.streamed = true;
@@ -170,6 +176,7 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
       this.jsonChunks = [];
     }
     out['x-request-id'] = this.requestId;
+    if (this.origin !== undefined) Object.assign(out, corsHeaders(this.origin, out['vary']));
     this.res.writeHead(status, out);
     if (!r.streamed) {
       this.final = true;

@@ -15,6 +15,8 @@ export interface ApiProvider {
   paramPatterns: ReadonlyMap<string, readonly string[]>;
   /** `allowed_origins`: checked when a request carries an Origin header (empty = any). */
   allowedOrigins: readonly string[];
+  /** `required_headers` names `origin` (the only one the original acts on): a request without one is refused. */
+  originRequired: boolean;
   timeouts: { requestMs?: number; responseHeaderMs?: number };
 }
 
@@ -31,6 +33,7 @@ const ProviderSchema = z.looseObject({
     .optional(),
   param_whitelist: z.record(z.string(), z.array(z.string())).optional(),
   allowed_origins: z.array(z.string()).optional(),
+  required_headers: z.array(z.string()).optional(),
 });
 
 const FileSchema = z.looseObject({
@@ -62,6 +65,7 @@ export function builtInProvider(baseUrl: string): ApiProvider {
     paramWhitelist: new Map(),
     paramPatterns: new Map(),
     allowedOrigins: [],
+    originRequired: false,
     timeouts: {},
   };
 }
@@ -75,8 +79,9 @@ function globToRegExp(glob: string): RegExp {
 }
 
 /**
- * Loads `name` (or the file's default_api) from an api_providers.yaml. Returns undefined when the file does not
- * exist and `optional` is set (the default path); any other problem throws naming the file and the field.
+ * Loads `name` (DEFAULT_API_PROVIDER) from an api_providers.yaml, or, as the original, the file's default_api when
+ * the file has no provider of that name. Returns undefined when the file does not exist and `optional` is set (the
+ * default path); any other problem throws naming the file and the field.
  */
 export async function loadApiProvider(
   path: string,
@@ -95,12 +100,14 @@ export async function loadApiProvider(
     const first = parsed.error.issues[0];
     throw new Error(`${path}: ${first?.path.join('.') ?? ''}: ${first?.message ?? 'invalid'}`);
   }
-  const chosen = name ?? parsed.data.default_api ?? 'openai';
-  const p = parsed.data.apis[chosen];
+  const { apis, default_api: fileDefault } = parsed.data;
+  const chosen =
+    name !== undefined && (apis[name] !== undefined || fileDefault === undefined)
+      ? name
+      : (fileDefault ?? 'openai');
+  const p = apis[chosen];
   if (!p)
-    throw new Error(
-      `${path}: no provider "${chosen}" under apis (have: ${Object.keys(parsed.data.apis).join(', ')})`,
-    );
+    throw new Error(`${path}: no provider "${chosen}" under apis (have: ${Object.keys(apis).join(', ')})`);
   const patterns = new Map(Object.entries(p.param_whitelist ?? {}));
   return {
     name: chosen,
@@ -110,6 +117,7 @@ export async function loadApiProvider(
     paramWhitelist: new Map([...patterns].map(([k, globs]) => [k, globs.map(globToRegExp)])),
     paramPatterns: patterns,
     allowedOrigins: p.allowed_origins ?? [],
+    originRequired: (p.required_headers ?? []).some((h) => h.toLowerCase() === 'origin'),
     timeouts: {
       requestMs: p.timeouts?.request ? parseDurationMs(p.timeouts.request) : undefined,
       responseHeaderMs: p.timeouts?.response_header ? parseDurationMs(p.timeouts.response_header) : undefined,
@@ -117,7 +125,31 @@ export async function loadApiProvider(
   };
 }
 
-/** Prefix match, as the original. */
+/**
+ * Prefix match, as the original, of a path without dot segments. The path goes upstream verbatim (with the
+ * project's key), so `/v1/models/../../manage` would pass the prefix and reach whatever an upstream that
+ * normalizes paths serves there; the original's Go mux cleaned such paths (decoded) before matching.
+ */
 export function endpointAllowed(p: ApiProvider, path: string): boolean {
-  return p.allowedEndpoints.some((e) => path.startsWith(e));
+  return p.allowedEndpoints.some((e) => path.startsWith(e)) && !hasDotSegment(path);
+}
+
+/** Only paths with a dot, a percent sign or a backslash are looked at closely (the usual ones have none). */
+const MAY_HIDE_DOT_SEGMENT = /[.%\\]/;
+
+/**
+ * Whether the path, percent-decoded and with `\` read as `/` (as some servers do), has a `.` or `..` segment.
+ * A malformed percent escape counts as one: Go's URL parser refused such a request outright.
+ */
+function hasDotSegment(path: string): boolean {
+  if (!MAY_HIDE_DOT_SEGMENT.test(path)) return false;
+  let decoded = path;
+  if (path.includes('%')) {
+    try {
+      decoded = decodeURIComponent(path);
+    } catch {
+      return true;
+    }
+  }
+  return decoded.split(/[\\/]/).some((s) => s === '.' || s === '..');
 }
