@@ -615,6 +615,23 @@ export function gatewaySuite(inboundHttp: 'lean' | 'node'): void {
       expect(ev).toMatchObject({ actor: 'system' });
     });
 
+    it("audits at most 256 characters of a client's model name, however long the one it sent", async () => {
+      const t = await gw.newToken();
+      const model = `m${'x'.repeat(100_000)}`;
+      const r = await fetch(`${gw.proxy.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model, messages: user }),
+      });
+      expect(r.status).toBe(404); // the upstream has no such model, and says so unchanged
+      const [ev] = await gw.proxyAudit<{ metadata: string | Record<string, unknown> }>(t.projectId, 1);
+      const meta =
+        typeof ev?.metadata === 'string'
+          ? (JSON.parse(ev.metadata) as Record<string, unknown>)
+          : ev?.metadata;
+      expect(meta?.['model']).toBe(model.slice(0, 256));
+    });
+
     it("keeps a client's well-formed request and correlation ids, and makes up a request id for a bad one", async () => {
       const t = await gw.newToken();
       const ask = async (requestId: string, correlationId: string) => {

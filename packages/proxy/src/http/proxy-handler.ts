@@ -209,7 +209,7 @@ export class ProxyHandler {
       throw CoreErrors.error('invalid_json', undefined, { cause: err });
     }
     if (typeof json !== 'object' || json === null) return { bytes, stripUsage: false };
-    if (typeof json['model'] === 'string') ctx.model = json['model'];
+    if (typeof json['model'] === 'string') ctx.model = clip(json['model']);
     this.checkParams(json);
     ctx.streamed = json['stream'] === true;
     if (!ctx.streamed || !(ctx.path.endsWith('/chat/completions') || ctx.path.endsWith('/completions'))) {
@@ -483,4 +483,11 @@ function errorCode(err: unknown): string {
   return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string'
     ? (err as { code: string }).code
     : 'internal_error';
+}
+
+/** Longest model name kept for the audit and logs: a client's string, which could be as long as the body. */
+const MODEL_CHARS = 256;
+
+function clip(model: string): string {
+  return model.length > MODEL_CHARS ? model.slice(0, MODEL_CHARS) : model;
 }
