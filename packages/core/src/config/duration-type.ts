@@ -1,14 +1,17 @@
-/** Durations: `250ms`, `30s`, `5m`, `1h30m`, or a bare number of seconds. Values are milliseconds. */
+/**
+ * Durations: `250ms`, `30s`, `5m`, `1h30m`, or a bare number of seconds; Go's `us`/`µs` and `ns` too, so an
+ * llm-proxy environment carries over as it is. Values are milliseconds.
+ */
 import type { RangeRules } from './scalar-types.js';
 import { fail, ok, scalarValue } from './value-type.js';
 import type { Parsed, Show, ValueType } from './value-type.js';
 
-const UNIT_MS = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1 } as const;
+const UNIT_MS = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1, us: 1e-3, µs: 1e-3, μs: 1e-3, ns: 1e-6 } as const;
 type Unit = keyof typeof UNIT_MS;
 
 const SECONDS = /^\d+(\.\d+)?$/;
-const WHOLE = /^(\d+(\.\d+)?(ms|h|m|s))+$/;
-const PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
+const WHOLE = /^(\d+(\.\d+)?(ns|us|µs|μs|ms|h|m|s))+$/;
+const PART = /(\d+(?:\.\d+)?)(ns|us|µs|μs|ms|h|m|s)/g;
 
 /** Drops binary-fraction noise (1.1 × 1000 = 1100.0000000000002) below a microsecond. */
 function roundMs(ms: number): number {

@@ -134,8 +134,9 @@ export function numberType(rules: RangeRules = {}): ValueType<number> {
   };
 }
 
-const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
-const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
+// Go's strconv.ParseBool words too (t, f), so an llm-proxy environment carries over as it is.
+const TRUE_WORDS = new Set(['true', '1', 'yes', 'on', 't']);
+const FALSE_WORDS = new Set(['false', '0', 'no', 'off', 'f']);
 
 export function booleanType(): ValueType<boolean> {
   const parseString = (raw: string, show: Show): Parsed<boolean> => {

@@ -23,6 +23,11 @@ describe('duration', () => {
     ['1.5s', 1_500],
     ['1h', 3_600_000],
     ['2m30s500ms', 150_500],
+    // Go's time.ParseDuration units, as an llm-proxy environment may use them.
+    ['1500us', 1.5],
+    ['250µs', 0.25],
+    ['2000000ns', 2],
+    ['1m500000us', 60_500],
   ])('reads %s as %d ms', (text, ms) => {
     expect(parseDurationMs(text)).toBe(ms);
     expect(fromText(valueTypes.duration(), text)).toEqual({ ok: true, value: ms });
@@ -85,10 +90,11 @@ describe('listen', () => {
 });
 
 describe('boolean', () => {
-  it.each(['true', 'TRUE', '1', 'yes', 'On'])('reads %j as true', (text) => {
+  // Go's strconv.ParseBool spellings (t, T, f, F) too.
+  it.each(['true', 'TRUE', '1', 'yes', 'On', 't', 'T'])('reads %j as true', (text) => {
     expect(fromText(valueTypes.boolean(), text)).toEqual({ ok: true, value: true });
   });
-  it.each(['false', 'False', '0', 'NO', 'off'])('reads %j as false', (text) => {
+  it.each(['false', 'False', '0', 'NO', 'off', 'f', 'F'])('reads %j as false', (text) => {
     expect(fromText(valueTypes.boolean(), text)).toEqual({ ok: true, value: false });
   });
   it('takes booleans and the strings YAML 1.2 leaves as strings from files', () => {
