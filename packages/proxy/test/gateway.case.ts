@@ -399,7 +399,7 @@ export function gatewaySuite(inboundHttp: 'lean' | 'node'): void {
   });
 
   describe('headers', () => {
-    it('drops the headers a Connection header names, both ways, as hop-by-hop (RFC 9110 §7.6.1)', async () => {
+    it('drops the headers a Connection header names, both ways, as hop-by-hop (RFC 9110 §7.6.1), and keeps the upstream request id', async () => {
       // An upstream that names a header of its own in Connection and echoes what it received.
       const upstream = createServer((req, res) => {
         res.writeHead(200, {
@@ -407,6 +407,7 @@ export function gatewaySuite(inboundHttp: 'lean' | 'node'): void {
           connection: 'keep-alive, x-hop-answer',
           'x-hop-answer': 'for the gateway only',
           'x-end-to-end': 'kept',
+          'x-request-id': 'req_upstream0123',
         });
         res.end(JSON.stringify(req.headers));
       });
@@ -455,6 +456,9 @@ export function gatewaySuite(inboundHttp: 'lean' | 'node'): void {
         expect(seen['x-hop-request']).toBeUndefined();
         expect(headers['x-end-to-end']).toBe('kept');
         expect(headers['x-hop-answer']).toBeUndefined();
+        // The gateway's request id for the client, the upstream's own kept beside it.
+        expect(headers['x-request-id']).toBe(seen['x-request-id']);
+        expect(headers['x-upstream-request-id']).toBe('req_upstream0123');
       } finally {
         upstream.close();
       }

@@ -175,6 +175,11 @@ export class RelayHandler implements Dispatcher.DispatchHandler {
     } else if (ctype.includes('json') && status < 400) {
       this.jsonChunks = [];
     }
+    // The client sees the gateway's request id (the audit's); an upstream's own (OpenAI's `req_…`, which its
+    // support asks for) is kept beside it rather than lost.
+    const upstreamId = out['x-request-id'];
+    if (typeof upstreamId === 'string' && upstreamId !== this.requestId)
+      out['x-upstream-request-id'] = upstreamId;
     out['x-request-id'] = this.requestId;
     if (this.origin !== undefined) Object.assign(out, corsHeaders(this.origin, out['vary']));
     this.res.writeHead(status, out);
