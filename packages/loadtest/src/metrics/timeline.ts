@@ -36,6 +36,8 @@ export interface TimelinePoint {
   completedPerS: number;
   outputTokensPerS: number;
   ttftMeanMs: number | null;
+  /** Successful requests of the bucket with a TTFT (streamed): the weight of its mean when buckets are merged. */
+  ttftCount: number;
   e2eMeanMs: number | null;
 }
 
@@ -166,6 +168,7 @@ export class Timeline {
         completedPerS: (b.ok + b.errors) * perS,
         outputTokensPerS: b.outputTokens * perS,
         ttftMeanMs: b.ttftCount > 0 ? b.ttftSumUs / b.ttftCount / 1000 : null,
+        ttftCount: b.ttftCount,
         e2eMeanMs: b.e2eCount > 0 ? b.e2eSumUs / b.e2eCount / 1000 : null,
       });
     }

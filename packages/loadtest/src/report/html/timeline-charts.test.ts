@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { TimelinePoint } from '../../metrics/timeline.js';
 import { displayBuckets, MAX_DISPLAY_BUCKETS } from './timeline-charts.js';
 
-const point = (t: number, ok: number, ttftMeanMs: number | null): TimelinePoint => ({
+const point = (
+  t: number,
+  ok: number,
+  ttftMeanMs: number | null,
+  ttftCount = ttftMeanMs === null ? 0 : ok,
+): TimelinePoint => ({
   t,
   sent: ok + 1,
   ok,
@@ -11,6 +16,7 @@ const point = (t: number, ok: number, ttftMeanMs: number | null): TimelinePoint 
   completedPerS: ok + 1,
   outputTokensPerS: 100 * ok,
   ttftMeanMs,
+  ttftCount,
   e2eMeanMs: null,
 });
 
@@ -33,6 +39,17 @@ describe('displayBuckets', () => {
     expect(first?.sentPerS).toBeCloseTo(10 / 3);
     // Means weighted by the buckets' successful requests; the bucket without TTFT does not count.
     expect(first?.ttftMeanMs).toBeCloseTo((100 * 1 + 200 * 3) / 4);
+  });
+
+  it('weights merged TTFT means by the requests that had a TTFT, not by every success (JSON answers have none)', () => {
+    // Bucket 0: 1 streamed answer at 100 ms among 9 JSON answers; bucket 1: 5 streamed at 300 ms.
+    const points = [
+      point(0, 10, 100, 1),
+      point(1, 5, 300, 5),
+      ...Array.from({ length: 1198 }, (_, i) => point(i + 2, 1, null)),
+    ];
+    const first = displayBuckets(points, 1)[0];
+    expect(first?.ttftMeanMs).toBeCloseTo((100 * 1 + 300 * 5) / 6);
   });
 
   it('has nothing to draw for an empty timeline', () => {

@@ -40,9 +40,8 @@ export interface DisplayBucket {
 }
 
 /**
- * The timeline as drawn. Merged buckets sum counts and average rates; their TTFT mean weights each bucket's
- * mean by its successful requests (the timeline does not expose TTFT sample counts, so this is approximate
- * when some successes had no TTFT).
+ * The timeline as drawn. Merged buckets sum counts and average rates; their TTFT mean weights each bucket's mean
+ * by the requests that had a TTFT (a JSON answer has none), so it is the mean over those requests exactly.
  */
 export function displayBuckets(points: readonly TimelinePoint[], bucketS: number): DisplayBucket[] {
   const k = Math.max(1, Math.ceil(points.length / MAX_DISPLAY_BUCKETS));
@@ -50,8 +49,8 @@ export function displayBuckets(points: readonly TimelinePoint[], bucketS: number
   for (let i = 0; i < points.length; i += k) {
     const group = points.slice(i, i + k);
     const sum = (f: (p: TimelinePoint) => number): number => group.reduce((a, p) => a + f(p), 0);
-    const timed = group.filter((p) => p.ttftMeanMs !== null && p.ok > 0);
-    const weight = timed.reduce((a, p) => a + p.ok, 0);
+    const timed = group.filter((p) => p.ttftMeanMs !== null && p.ttftCount > 0);
+    const weight = timed.reduce((a, p) => a + p.ttftCount, 0);
     out.push({
       t0: group[0]?.t ?? 0,
       t1: (group[0]?.t ?? 0) + group.length * bucketS,
@@ -61,7 +60,8 @@ export function displayBuckets(points: readonly TimelinePoint[], bucketS: number
       sentPerS: sum((p) => p.sentPerS) / group.length,
       completedPerS: sum((p) => p.completedPerS) / group.length,
       outputTokensPerS: sum((p) => p.outputTokensPerS) / group.length,
-      ttftMeanMs: weight > 0 ? timed.reduce((a, p) => a + (p.ttftMeanMs ?? 0) * p.ok, 0) / weight : null,
+      ttftMeanMs:
+        weight > 0 ? timed.reduce((a, p) => a + (p.ttftMeanMs ?? 0) * p.ttftCount, 0) / weight : null,
     });
   }
   return out;
