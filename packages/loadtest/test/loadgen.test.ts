@@ -96,6 +96,32 @@ describe('loadgen (the AIM_* load generator)', () => {
     }
   });
 
+  it('counts requests dropped at MAX_IN_FLIGHT as failed: an endpoint that cannot take the load exits 1', async () => {
+    const slow = await startSimLlm(
+      loadConfig(simLlmConfig, { env: {}, flags: { port: 0, honorMaxTokens: true } }),
+    );
+    try {
+      const r = await runLoadgen(
+        config({
+          AIM_BASE_URL: slow.url,
+          AIM_MODEL: 'sim-large',
+          CONCURRENCY: '2',
+          QPS_PER_WORKER: '10',
+          DURATION_SECONDS: '1',
+          MAX_TOKENS: '20',
+          MAX_IN_FLIGHT: '2',
+        }),
+      );
+      expect(r.errors).toBe(0);
+      expect(r.successes).toBeGreaterThan(0);
+      expect(r.dropped).toBeGreaterThan(r.requested / 2);
+      expect(r.exitCode).toBe(1);
+      expect(summaryLines(r).at(-1)).toMatch(/dropped requests included/);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it.each(CLIENTS)(
     'counts errors by type and exits 1 above MAX_ERROR_RATE (LOADTEST_HTTP_CLIENT=%s)',
     async (client) => {

@@ -79,7 +79,8 @@ export const loadgenConfig = defineConfig({
     default: 0.5,
     min: 0,
     max: 1,
-    description: 'Exit 1 when errors / requests exceeds this (exit 2 when nothing succeeded).',
+    description:
+      'Exit 1 when failed / scheduled requests exceeds this, dropped ones (MAX_IN_FLIGHT open) counting as failed (exit 2 when nothing succeeded).',
   }),
   maxInFlight: opt.int({
     env: 'MAX_IN_FLIGHT',
