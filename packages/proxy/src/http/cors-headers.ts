@@ -1,9 +1,9 @@
 /** Response headers a browser may read besides the CORS-safelisted ones. */
-const EXPOSED = 'X-Request-ID';
+const EXPOSED = 'X-Request-ID, X-Upstream-Request-ID';
 
 /**
  * The CORS headers of an answer to a request from an allowed `origin`, as the original set them on every /v1
- * answer (its own errors included): the origin named, X-Request-ID readable, and `Origin` added to the upstream's
+ * answer (its own errors included): the origin named, X-Request-ID (and the upstream's, X-Upstream-Request-ID) readable, and `Origin` added to the upstream's
  * `Vary`, if any, so a shared cache keeps one answer per origin.
  */
 export function corsHeaders(
