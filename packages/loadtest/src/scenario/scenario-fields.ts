@@ -98,9 +98,15 @@ export function weightsSumTo100<T extends { weight: number }>(payload: z.core.Pa
   }
 }
 
+/**
+ * A percentage in a list whose weights sum to 100 (`testTypes`, `scenarioMix`): 0 is allowed, as in the original,
+ * to switch an entry off; the sum keeps at least one above 0.
+ */
+export const percentWeight = z.number().min(0);
+
 /** `{ name, weight }` entries, as in `scenarioMix.scenarios` and `questionStrategies`. */
-export function namedWeight<N extends z.ZodType>(name: N) {
-  return z.strictObject({ name, weight });
+export function namedWeight<N extends z.ZodType>(name: N, weightSchema: z.ZodNumber = weight) {
+  return z.strictObject({ name, weight: weightSchema });
 }
 
 /** A short rendering of a bad value for messages: `"fast"`, `12`, `null`, `an object`. */

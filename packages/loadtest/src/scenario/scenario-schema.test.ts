@@ -86,6 +86,24 @@ describe('LoadTestScenario schema', () => {
       expect(parseScenario(doc).spec.userBehavior.thinkTimeSeconds).toMatchObject({ min: 1, max: 60 });
     });
 
+    it('takes a weight of 0 in lists summing to 100, which the original allows (a type switched off)', () => {
+      const doc = withSpec((spec) => {
+        spec.testTypes = [
+          { name: 'on', weight: 100 },
+          { name: 'off', weight: 0 },
+        ];
+        spec.scenarioMix = {
+          scenarios: [
+            { name: 'qa', weight: 100 },
+            { name: 'docs', weight: 0 },
+          ],
+        };
+      });
+      const { spec } = parseScenario(doc);
+      expect(spec.testTypes.map((t) => t.weight)).toEqual([100, 0]);
+      expect(spec.scenarioMix?.scenarios.map((t) => t.weight)).toEqual([100, 0]);
+    });
+
     it('fills in test type defaults', () => {
       const doc = withSpec((spec) => {
         spec.testTypes = [{ name: 'only', weight: 100 }];
@@ -215,13 +233,13 @@ describe('LoadTestScenario schema', () => {
         'spec.testTypes: weights sum to 90; they must sum to 100',
       ],
       [
-        'a test type weight of 0',
+        'a negative test type weight',
         (s) =>
           (s.testTypes = [
-            { name: 'a', weight: 100 },
-            { name: 'b', weight: 0 },
+            { name: 'a', weight: 105 },
+            { name: 'b', weight: -5 },
           ]),
-        'spec.testTypes[1].weight: must be greater than 0, got 0',
+        'spec.testTypes[1].weight: must be ≥ 0, got -5',
       ],
       [
         'scenario mix weights not summing to 100',

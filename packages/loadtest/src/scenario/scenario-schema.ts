@@ -24,8 +24,8 @@ import {
   namedWeight,
   nonEmptyString,
   nonNegative,
+  percentWeight,
   stringMap,
-  weight,
   weightsSumTo100,
 } from './scenario-fields.js';
 import { scenarioErrorMap, toRawIssues, type RawScenarioIssue } from './scenario-issues.js';
@@ -176,8 +176,8 @@ export const limitsSchema = z
 export const testTypeSchema = z.strictObject({
   /** e.g. `random_short`, `long`, `cached`. */
   name: nonEmptyString,
-  /** Percentage of sessions of this type; the list sums to 100. */
-  weight,
+  /** Percentage of sessions of this type; the list sums to 100 (0 switches a type off). */
+  weight: percentWeight,
   questionStrategy: z.enum(QUESTION_STRATEGIES).default('mixed'),
   cacheBehavior: z.enum(CACHE_BEHAVIORS).optional(),
   /** Sent as vLLM's `cache_salt`. */
@@ -272,7 +272,10 @@ const specSchema = z
     /** Mix of `kind: TestScenario` templates; unused at run time. */
     scenarioMix: z
       .strictObject({
-        scenarios: z.array(namedWeight(nonEmptyString)).min(1).check(weightsSumTo100, uniqueNames),
+        scenarios: z
+          .array(namedWeight(nonEmptyString, percentWeight))
+          .min(1)
+          .check(weightsSumTo100, uniqueNames),
       })
       .optional(),
     testTypes: z.array(testTypeSchema).min(1).check(weightsSumTo100, uniqueNames).optional(),
@@ -337,7 +340,7 @@ export function validateScenario(value: unknown): ScenarioValidation {
 
 /**
  * A normalised scenario from a parsed document; throws a `ScenarioError` listing every problem, each with its
- * path, e.g. `spec.testTypes[1].weight: must be greater than 0, got -5`.
+ * path, e.g. `spec.testTypes[1].weight: must be ≥ 0, got -5`.
  */
 export function parseScenario(value: unknown, source?: string): LoadTestScenario {
   const result = validateScenario(value);
