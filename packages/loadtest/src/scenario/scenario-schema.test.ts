@@ -86,6 +86,21 @@ describe('LoadTestScenario schema', () => {
       expect(parseScenario(doc).spec.userBehavior.thinkTimeSeconds).toMatchObject({ min: 1, max: 60 });
     });
 
+    it('turns apiKeys.perUser 0 into 1 key and a targets.timeout of 0 into 60 s, like the original', () => {
+      const doc = withSpec((spec) => {
+        section(spec, 'users').apiKeys = { perUser: 0 };
+        section(spec, 'targets').timeout = 0;
+      });
+      const { spec } = parseScenario(doc);
+      expect(spec.users.apiKeys.perUser).toBe(1);
+      expect(spec.targets.timeout).toBe(60);
+      const docs = withSpec((spec) => {
+        section(spec, 'users').apiKeys = { perUser: 0 };
+        spec.apiKeys = { perUser: 3 };
+      });
+      expect(parseScenario(docs).spec.users.apiKeys.perUser).toBe(3);
+    });
+
     it('takes a weight of 0 in lists summing to 100, which the original allows (a type switched off)', () => {
       const doc = withSpec((spec) => {
         spec.testTypes = [
@@ -288,9 +303,9 @@ describe('LoadTestScenario schema', () => {
         'spec.limits.maxDuration: expected a number of seconds or a string like 90, 500ms, 30s, 5m, 1h30m or 2h, got true',
       ],
       [
-        'a zero timeout',
-        (s) => (section(s, 'targets').timeout = '0s'),
-        'spec.targets.timeout: must be longer than 0',
+        'a zero export interval',
+        (s) => (s.metrics = { exportInterval: '0s' }),
+        'spec.metrics.exportInterval: must be longer than 0',
       ],
       [
         'a bad apiVersion',

@@ -69,8 +69,12 @@ export const organizationsSchema = z.strictObject({
   customMetadata: stringMap.optional(),
 });
 
+/** As in the original worker, a 0 means the default (1 key per user, a 60 s timeout). */
+const zeroIsUnset = (n: number): number | undefined => (n === 0 ? undefined : n);
+const TIMEOUT_DEFAULT_S = 60;
+
 const apiKeysShape = {
-  perUser: count(1).optional(),
+  perUser: count(0).transform(zeroIsUnset).optional(),
   namePrefix: nonEmptyString.default('loadtest-key'),
   /** 0 = never expires. */
   expiryDays: count(0).default(0),
@@ -104,8 +108,10 @@ export const targetsSchema = z
     userOrgUrl: httpUrl.optional(),
     /** Bearer token for the bootstrap calls. */
     adminApiKey: nonEmptyString.optional(),
-    /** HTTP timeout of bootstrap and chat requests, seconds. */
-    timeout: duration({ positive: true }).default(60),
+    /** HTTP timeout of bootstrap and chat requests, seconds; 0 means the default. */
+    timeout: duration()
+      .transform((s) => zeroIsUnset(s) ?? TIMEOUT_DEFAULT_S)
+      .default(TIMEOUT_DEFAULT_S),
     tlsVerify: z.boolean().default(true),
     /** Extra headers on every chat request. */
     headers: stringMap.optional(),
