@@ -248,6 +248,36 @@ describe('loading scenario files', () => {
     expect(spec.testTypes[1]).toMatchObject({ name: 'b', weight: 50, questionStrategy: 'technical' });
   });
 
+  it('reads yes/no/on/off as booleans in boolean fields, as yaml.v3 does for a Go bool', () => {
+    const text = [
+      'apiVersion: loadtest.ai-aas.dev/v1',
+      'kind: LoadTestScenario',
+      'metadata: { name: yes-no }',
+      'spec:',
+      '  organizations: { count: 1, budget: { limitUSD: 5, enableAlerts: on } }',
+      '  users: { perOrg: { min: 1, max: 1 } }',
+      '  userBehavior:',
+      '    thinkTimeSeconds: { base: 5, variance: 2 }',
+      '    conversationStyle: { contextRetention: No }',
+      '  targets: { apiRouterUrl: "http://127.0.0.1:4000", bootstrapApi: none, tlsVerify: no }',
+      '  testTypes: [{ name: a, weight: 100, streamingResponse: yes, continuousLoop: OFF }]',
+      '  cleanup: { onCompletion: n }',
+    ].join('\n');
+    const { spec } = parseScenarioText(text, 'yes-no.yaml');
+    expect(spec.organizations.budget?.enableAlerts).toBe(true);
+    expect(spec.userBehavior.conversationStyle.contextRetention).toBe(false);
+    expect(spec.targets.tlsVerify).toBe(false);
+    expect(spec.testTypes[0]).toMatchObject({ streamingResponse: true, continuousLoop: false });
+    expect(spec.cleanup?.onCompletion).toBe(false);
+    const bad = text.replace('tlsVerify: no', 'tlsVerify: maybe');
+    expect(scenarioError(() => parseScenarioText(bad, 'bad.yaml')).issues).toEqual([
+      expect.objectContaining({
+        path: 'spec.targets.tlsVerify',
+        message: 'expected true or false, got "maybe"',
+      }),
+    ]);
+  });
+
   it('merges YAML merge keys inside a ConfigMap too', () => {
     const scenario = [
       'apiVersion: loadtest.ai-aas.dev/v1',

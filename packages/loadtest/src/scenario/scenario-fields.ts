@@ -20,6 +20,18 @@ export const weight = z
 
 export const nonEmptyString = z.string().min(1, { error: 'must not be empty' });
 
+/** YAML 1.1 spellings that yaml.v3 (the original's loader) decodes into a Go `bool`, quoted or not. */
+const YAML11_BOOLEANS: Readonly<Record<string, boolean>> = Object.fromEntries([
+  ...['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON'].map((s) => [s, true]),
+  ...['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF'].map((s) => [s, false]),
+]);
+
+/** A boolean: `true`/`false`, or `yes`/`no`/`on`/`off` as the original's loader reads them. */
+export const flag = z.preprocess(
+  (value) => (typeof value === 'string' ? (YAML11_BOOLEANS[value] ?? value) : value),
+  z.boolean(),
+);
+
 export const stringMap = z.record(z.string(), z.string());
 
 /** The accepted duration forms, quoted in every duration error. */

@@ -18,6 +18,7 @@ import { formatPath, ScenarioError } from './scenario-error.js';
 import {
   count,
   duration,
+  flag,
   fraction,
   httpUrl,
   maxAtLeastMin,
@@ -63,7 +64,7 @@ export const organizationsSchema = z.strictObject({
       limitUSD: nonNegative.optional(),
       dailyUSD: nonNegative.optional(),
       warnAtUSD: nonNegative.optional(),
-      enableAlerts: z.boolean().default(false),
+      enableAlerts: flag.default(false),
     })
     .optional(),
   customMetadata: stringMap.optional(),
@@ -112,7 +113,7 @@ export const targetsSchema = z
     timeout: duration()
       .transform((s) => zeroIsUnset(s) ?? TIMEOUT_DEFAULT_S)
       .default(TIMEOUT_DEFAULT_S),
-    tlsVerify: z.boolean().default(true),
+    tlsVerify: flag.default(true),
     /** Extra headers on every chat request. */
     headers: stringMap.optional(),
     /**
@@ -201,14 +202,14 @@ export const testTypeSchema = z.strictObject({
   /** Documents (S3/MinIO) for `long` questions; unused by the original worker. */
   documentLibrary: z
     .strictObject({
-      enabled: z.boolean().default(false),
+      enabled: flag.default(false),
       bucketName: nonEmptyString.optional(),
       documentPaths: z.array(nonEmptyString).default([]),
       sampleSize: count(1).optional(),
     })
     .optional(),
-  continuousLoop: z.boolean().default(false),
-  streamingResponse: z.boolean().default(false),
+  continuousLoop: flag.default(false),
+  streamingResponse: flag.default(false),
 });
 
 type Named = { name: string };
