@@ -1,7 +1,7 @@
 import { epochNow } from '@llmops/core';
 import { QuestionGenerator } from '../scenario/questions.js';
 import type { Rng } from '../scenario/random.js';
-import { tokenSampler } from '../scenario/think-time.js';
+import { thinkTimeSampler, tokenSampler } from '../scenario/think-time.js';
 import type { ChatTurn, RequestJob } from './load-run.js';
 import type { RunPlan, TestTypePlan } from './run-plan.js';
 
@@ -17,6 +17,7 @@ export class JobFactory {
   private readonly generators = new Map<string, QuestionGenerator>();
   private readonly promptTokens: ((rng: Rng) => number) | null;
   private readonly maxTokens: ((rng: Rng) => number) | null;
+  private readonly temperature: ((rng: Rng) => number) | null;
 
   constructor(private readonly plan: RunPlan) {
     for (const t of plan.testTypes)
@@ -32,6 +33,8 @@ export class JobFactory {
       );
     this.promptTokens = plan.promptTokens ? tokenSampler(plan.promptTokens) : null;
     this.maxTokens = plan.maxTokens ? tokenSampler(plan.maxTokens) : null;
+    // Drawn and clamped like think time, unrounded.
+    this.temperature = plan.temperature ? thinkTimeSampler(plan.temperature) : null;
   }
 
   pickTestType(rng: Rng): TestTypePlan {
@@ -79,6 +82,7 @@ export class JobFactory {
       messages,
       stream: type.stream,
       maxTokens: this.maxTokens ? this.maxTokens(rng) : null,
+      temperature: this.temperature ? this.temperature(rng) : null,
       cacheSalt: type.cacheSalt,
       scheduledAt,
       collectContent,

@@ -33,6 +33,7 @@ export interface RequestJob {
   messages: readonly ChatTurn[];
   stream: boolean;
   maxTokens: number | null;
+  temperature: number | null;
   cacheSalt: string | null;
   /** Epoch ms at which it should go out; the wait until it really does is its queueing delay. */
   scheduledAt: number;
@@ -209,7 +210,7 @@ export class LoadRun {
         baseUrl: this.plan.target.baseUrl,
         path: this.plan.target.chatPath,
         headers: this.headers,
-        body: chatBody(job, this.plan.temperature),
+        body: chatBody(job),
         ...(apiKey ? { apiKey } : {}),
       },
       { collectContent: job.collectContent },
@@ -349,12 +350,12 @@ export function plannedSeconds(plan: RunPlan): number | null {
   return d === null ? null : d + plan.warmupS;
 }
 
-function chatBody(job: RequestJob, temperature: number | null): Record<string, unknown> {
+function chatBody(job: RequestJob): Record<string, unknown> {
   const body: Record<string, unknown> = { model: job.model, messages: job.messages, stream: job.stream };
   // Without usage in the stream, output tokens could only be counted as chunks.
   if (job.stream) body['stream_options'] = { include_usage: true };
   if (job.maxTokens !== null) body['max_tokens'] = job.maxTokens;
-  if (temperature !== null) body['temperature'] = temperature;
+  if (job.temperature !== null) body['temperature'] = job.temperature;
   if (job.cacheSalt !== null) body['cache_salt'] = job.cacheSalt;
   return body;
 }

@@ -109,7 +109,8 @@ export interface RunPlan {
   correlationId: string | null;
   /** `--dry-run` / `advanced.dryRun`: everything but the load itself (no request is sent). */
   dryRun: boolean;
-  temperature: number | null;
+  /** `userBehavior.temperature`: drawn per request and clamped (a single value is a `fixed` spread). */
+  temperature: Spread | null;
   limits: LimitsPlan;
   errorHandling: ErrorHandlingPlan;
   pricing: PriceTable;

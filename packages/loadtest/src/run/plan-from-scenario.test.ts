@@ -104,6 +104,23 @@ describe('plan from a scenario', () => {
     });
   });
 
+  it('draws temperature per request around its base, clamped to [min, max]', () => {
+    const temperatures = (line: string): number[] => {
+      const jobs = new JobFactory(planOf(cfg(), scenario([], [line]), 6));
+      const rng = new Rng('temperature');
+      return Array.from({ length: 1_000 }, () => jobs.job(0, rng).temperature ?? Number.NaN);
+    };
+    const drawn = temperatures('temperature: { base: 0.7, variance: 0.3, min: 0.5, max: 0.9 }');
+    expect(Math.min(...drawn)).toBeGreaterThanOrEqual(0.5);
+    expect(Math.max(...drawn)).toBeLessThanOrEqual(0.9);
+    expect(new Set(drawn).size).toBeGreaterThan(100);
+    const mean = drawn.reduce((sum, t) => sum + t, 0) / drawn.length;
+    expect(Math.abs(mean - 0.7)).toBeLessThan(0.02);
+    // A base below min is clamped like any draw, not sent as written.
+    expect(new Set(temperatures('temperature: { base: 0.2, min: 0.5, max: 1 }'))).toEqual(new Set([0.5]));
+    expect(new JobFactory(planOf(cfg(), scenario(), 6)).job(0, new Rng(1)).temperature).toBeNull();
+  });
+
   it('maps conversationStyle: turns per conversation and context retention (kept by default)', () => {
     const u = planOf(
       cfg(),

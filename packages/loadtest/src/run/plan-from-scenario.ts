@@ -244,7 +244,7 @@ export function planOf(cfg: LoadtestRunConfig, s: LoadTestScenario | null, users
     questionTemplates: spec?.advanced?.questionTemplates ?? [],
     correlationId: spec?.advanced?.correlationId ?? null,
     dryRun: cfg.dryRun || spec?.advanced?.dryRun === true,
-    temperature: ub?.temperature?.base ?? null,
+    temperature: ub?.temperature ?? null,
     limits,
     errorHandling: errorHandlingOf(ub?.errorHandling),
     pricing: spec?.pricing ?? {},

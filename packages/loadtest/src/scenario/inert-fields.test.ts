@@ -39,6 +39,31 @@ describe('fields accepted but not acted on', () => {
     ]);
   });
 
+  it('names the fields the original leaves unused too, and settings llmops does not apply', () => {
+    const s = parseScenarioText(
+      [
+        'apiVersion: loadtest.ai-aas.dev/v1',
+        'kind: LoadTestScenario',
+        'metadata: { name: inert }',
+        'spec:',
+        '  organizations: { count: 1, customMetadata: { team: perf } }',
+        '  users: { perOrg: { min: 2, max: 2 }, roles: [member], metadata: { tier: free } }',
+        '  userBehavior:',
+        '    thinkTimeSeconds: { base: 1, variance: 0 }',
+        '    questionsPerSession: { min: 1, max: 9, distribution: gaussian }',
+        '  targets: { apiRouterUrl: "https://127.0.0.1:9", bootstrapApi: none, tlsVerify: false }',
+      ].join('\n'),
+      'inert.yaml',
+    );
+    expect(inertFields(s)).toEqual([
+      'spec.organizations.customMetadata',
+      'spec.users.roles',
+      'spec.users.metadata',
+      'spec.userBehavior.questionsPerSession.distribution (always uniform)',
+      'spec.targets.tlsVerify (certificates are always verified)',
+    ]);
+  });
+
   it("lists what the original's 50-user example sets but llmops does not run", async () => {
     const s = await loadScenarioFile(compatPath('loadtest-scenarios/single-org-50-users.yaml'));
     expect(inertFields(s)).toEqual([

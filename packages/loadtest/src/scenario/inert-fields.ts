@@ -12,13 +12,23 @@ export function inertFields(s: LoadTestScenario): string[] {
   };
   note(spec.organizations.namingPattern, 'spec.organizations.namingPattern');
   note(spec.organizations.distribution !== 'even', 'spec.organizations.distribution');
+  note(spec.organizations.customMetadata, 'spec.organizations.customMetadata');
   note(spec.users.namingPattern, 'spec.users.namingPattern');
   // As in the original, every organization gets perOrg.min users.
   note(spec.users.perOrg.max > spec.users.perOrg.min, 'spec.users.perOrg.max');
   note(spec.users.perOrg.distribution, 'spec.users.perOrg.distribution');
+  note(spec.users.roles, 'spec.users.roles');
+  note(spec.users.metadata, 'spec.users.metadata');
   const ub = spec.userBehavior;
+  const perSession = ub.questionsPerSession?.distribution;
+  note(
+    perSession !== undefined && perSession !== 'uniform',
+    'spec.userBehavior.questionsPerSession.distribution (always uniform)',
+  );
   note(ub.questionStrategies, 'spec.userBehavior.questionStrategies');
   note(ub.modelPreferences, 'spec.userBehavior.modelPreferences');
+  // Neither the chat client nor the bootstrap turns verification off; the default (true) is what they do.
+  note(!spec.targets.tlsVerify, 'spec.targets.tlsVerify (certificates are always verified)');
   spec.testTypes.forEach((t, i) => {
     // Not fetched from S3/MinIO: long test types get locally synthesized documents instead.
     note(

@@ -227,6 +227,77 @@ describe('loading scenario files', () => {
     expect(parseScenarioText(json, 'scenario.json').metadata.name).toBe('json');
   });
 
+  it('merges YAML merge keys (<<: *anchor), as the original Go loader (yaml.v3) does', () => {
+    const text = [
+      'apiVersion: loadtest.ai-aas.dev/v1',
+      'kind: LoadTestScenario',
+      'metadata: { name: merged }',
+      'spec:',
+      '  organizations: { count: 2 }',
+      '  users: { perOrg: &ten { min: 10, max: 10 } }',
+      '  userBehavior:',
+      '    thinkTimeSeconds: { base: 5, variance: 2 }',
+      '    questionsPerSession: { <<: *ten, max: 12 }',
+      '  targets: { apiRouterUrl: "http://127.0.0.1:4000", bootstrapApi: none }',
+      '  testTypes:',
+      '    - &short { name: a, weight: 50, questionStrategy: technical, streamingResponse: true }',
+      '    - { <<: *short, name: b }',
+    ].join('\n');
+    const { spec } = parseScenarioText(text, 'merge.yaml');
+    expect(spec.userBehavior.questionsPerSession).toEqual({ min: 10, max: 12 });
+    expect(spec.testTypes[1]).toMatchObject({ name: 'b', weight: 50, questionStrategy: 'technical' });
+  });
+
+  it('reads yes/no/on/off as booleans in boolean fields, as yaml.v3 does for a Go bool', () => {
+    const text = [
+      'apiVersion: loadtest.ai-aas.dev/v1',
+      'kind: LoadTestScenario',
+      'metadata: { name: yes-no }',
+      'spec:',
+      '  organizations: { count: 1, budget: { limitUSD: 5, enableAlerts: on } }',
+      '  users: { perOrg: { min: 1, max: 1 } }',
+      '  userBehavior:',
+      '    thinkTimeSeconds: { base: 5, variance: 2 }',
+      '    conversationStyle: { contextRetention: No }',
+      '  targets: { apiRouterUrl: "http://127.0.0.1:4000", bootstrapApi: none, tlsVerify: no }',
+      '  testTypes: [{ name: a, weight: 100, streamingResponse: yes, continuousLoop: OFF }]',
+      '  cleanup: { onCompletion: n }',
+    ].join('\n');
+    const { spec } = parseScenarioText(text, 'yes-no.yaml');
+    expect(spec.organizations.budget?.enableAlerts).toBe(true);
+    expect(spec.userBehavior.conversationStyle.contextRetention).toBe(false);
+    expect(spec.targets.tlsVerify).toBe(false);
+    expect(spec.testTypes[0]).toMatchObject({ streamingResponse: true, continuousLoop: false });
+    expect(spec.cleanup?.onCompletion).toBe(false);
+    const bad = text.replace('tlsVerify: no', 'tlsVerify: maybe');
+    expect(scenarioError(() => parseScenarioText(bad, 'bad.yaml')).issues).toEqual([
+      expect.objectContaining({
+        path: 'spec.targets.tlsVerify',
+        message: 'expected true or false, got "maybe"',
+      }),
+    ]);
+  });
+
+  it('merges YAML merge keys inside a ConfigMap too', () => {
+    const scenario = [
+      'apiVersion: loadtest.ai-aas.dev/v1',
+      'kind: LoadTestScenario',
+      'metadata: { name: merged }',
+      'spec:',
+      '  organizations: { count: 1 }',
+      '  users: { perOrg: &five { min: 5, max: 5 } }',
+      '  userBehavior: { thinkTimeSeconds: { base: 5, variance: 2 }, questionsPerSession: { <<: *five } }',
+      '  targets: { apiRouterUrl: "http://127.0.0.1:4000", bootstrapApi: none }',
+    ]
+      .map((line) => `    ${line}`)
+      .join('\n');
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: cm }\ndata:\n  s.yaml: |\n${scenario}\n`;
+    expect(parseScenarioText(text, 'cm.yaml').spec.userBehavior.questionsPerSession).toEqual({
+      min: 5,
+      max: 5,
+    });
+  });
+
   describe('multi-document files', () => {
     const namespace = 'apiVersion: v1\nkind: Namespace\nmetadata: { name: load-testing }\n';
     const smoke = async (): Promise<string> => readFile(fixture('smoke-test.yaml'), 'utf8');

@@ -49,6 +49,12 @@ interface Candidate {
 
 type Position = Pick<ScenarioIssue, 'line' | 'column'>;
 
+/**
+ * `<<` merge keys are on, as in the original's Go loader (yaml.v3): YAML 1.2's core schema leaves them off, which
+ * would turn `{ <<: *defaults }` into an unknown key `<<`.
+ */
+const YAML_OPTIONS = { merge: true } as const;
+
 function positionOf(parsed: ParsedRegion, offset: number | undefined): Position {
   if (offset === undefined || !parsed.region.positioned) return {};
   const { line, col } = parsed.lines.linePos(offset);
@@ -66,7 +72,11 @@ function syntaxMessage(message: string): string {
 
 function parseRegion(region: Region, source: string): ParsedRegion {
   const lines = new LineCounter();
-  const documents = parseAllDocuments(region.text, { lineCounter: lines, prettyErrors: true });
+  const documents = parseAllDocuments(region.text, {
+    ...YAML_OPTIONS,
+    lineCounter: lines,
+    prettyErrors: true,
+  });
   const parsed: ParsedRegion = { region, lines, documents: 'empty' in documents ? [] : documents };
   const issues = parsed.documents.flatMap((document) =>
     document.errors.map((error) => ({
@@ -116,7 +126,7 @@ function nameOf(value: Plain): string {
 /** Whether a ConfigMap value is YAML holding a LoadTestScenario (syntax errors simply mean no). */
 function holdsScenario(text: unknown): boolean {
   if (typeof text !== 'string') return false;
-  const documents = parseAllDocuments(text);
+  const documents = parseAllDocuments(text, YAML_OPTIONS);
   return !('empty' in documents) && documents.some((d) => d.errors.length === 0 && isScenarioLike(d.toJS()));
 }
 

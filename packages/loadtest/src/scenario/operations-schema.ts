@@ -4,7 +4,7 @@
  * caught. llmops acts on `loadPattern` (engine/simulated-users.ts); the others are validated only.
  */
 import { z } from 'zod';
-import { count, duration, fraction, httpUrl, nonEmptyString, stringMap } from './scenario-fields.js';
+import { count, duration, flag, fraction, httpUrl, nonEmptyString, stringMap } from './scenario-fields.js';
 
 export const loadPhaseSchema = z.strictObject({
   name: nonEmptyString,
@@ -50,11 +50,11 @@ export const metricsSchema = z.strictObject({
 });
 
 export const cleanupSchema = z.strictObject({
-  onCompletion: z.boolean().default(true),
-  retainMetrics: z.boolean().default(true),
+  onCompletion: flag.default(true),
+  retainMetrics: flag.default(true),
   /** e.g. `s3://bucket/{testRunId}/`; placeholders `{testRunId}`, `{timestamp}`, `{name}`. */
   exportResultsTo: nonEmptyString.optional(),
-  retainLogs: z.boolean().optional(),
+  retainLogs: flag.optional(),
   logExportPath: nonEmptyString.optional(),
 });
 
@@ -80,7 +80,7 @@ export const questionTemplateSchema = z
   });
 
 export const chaosSchema = z.strictObject({
-  enabled: z.boolean().default(false),
+  enabled: flag.default(false),
   /** Share of requests failed on purpose. */
   failureRate: fraction.optional(),
   /** Latency added to each request, in seconds. */
@@ -88,9 +88,9 @@ export const chaosSchema = z.strictObject({
 });
 
 export const advancedSchema = z.strictObject({
-  debug: z.boolean().default(false),
+  debug: flag.default(false),
   /** Bootstrap, but send no requests. */
-  dryRun: z.boolean().default(false),
+  dryRun: flag.default(false),
   correlationId: nonEmptyString.optional(),
   questionTemplates: z.array(questionTemplateSchema).optional(),
   chaos: chaosSchema.optional(),

@@ -20,6 +20,18 @@ export const weight = z
 
 export const nonEmptyString = z.string().min(1, { error: 'must not be empty' });
 
+/** YAML 1.1 spellings that yaml.v3 (the original's loader) decodes into a Go `bool`, quoted or not. */
+const YAML11_BOOLEANS: Readonly<Record<string, boolean>> = Object.fromEntries([
+  ...['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON'].map((s) => [s, true]),
+  ...['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF'].map((s) => [s, false]),
+]);
+
+/** A boolean: `true`/`false`, or `yes`/`no`/`on`/`off` as the original's loader reads them. */
+export const flag = z.preprocess(
+  (value) => (typeof value === 'string' ? (YAML11_BOOLEANS[value] ?? value) : value),
+  z.boolean(),
+);
+
 export const stringMap = z.record(z.string(), z.string());
 
 /** The accepted duration forms, quoted in every duration error. */
@@ -98,9 +110,15 @@ export function weightsSumTo100<T extends { weight: number }>(payload: z.core.Pa
   }
 }
 
+/**
+ * A percentage in a list whose weights sum to 100 (`testTypes`, `scenarioMix`): 0 is allowed, as in the original,
+ * to switch an entry off; the sum keeps at least one above 0.
+ */
+export const percentWeight = z.number().min(0);
+
 /** `{ name, weight }` entries, as in `scenarioMix.scenarios` and `questionStrategies`. */
-export function namedWeight<N extends z.ZodType>(name: N) {
-  return z.strictObject({ name, weight });
+export function namedWeight<N extends z.ZodType>(name: N, weightSchema: z.ZodNumber = weight) {
+  return z.strictObject({ name, weight: weightSchema });
 }
 
 /** A short rendering of a bad value for messages: `"fast"`, `12`, `null`, `an object`. */

@@ -86,6 +86,39 @@ describe('LoadTestScenario schema', () => {
       expect(parseScenario(doc).spec.userBehavior.thinkTimeSeconds).toMatchObject({ min: 1, max: 60 });
     });
 
+    it('turns apiKeys.perUser 0 into 1 key and a targets.timeout of 0 into 60 s, like the original', () => {
+      const doc = withSpec((spec) => {
+        section(spec, 'users').apiKeys = { perUser: 0 };
+        section(spec, 'targets').timeout = 0;
+      });
+      const { spec } = parseScenario(doc);
+      expect(spec.users.apiKeys.perUser).toBe(1);
+      expect(spec.targets.timeout).toBe(60);
+      const docs = withSpec((spec) => {
+        section(spec, 'users').apiKeys = { perUser: 0 };
+        spec.apiKeys = { perUser: 3 };
+      });
+      expect(parseScenario(docs).spec.users.apiKeys.perUser).toBe(3);
+    });
+
+    it('takes a weight of 0 in lists summing to 100, which the original allows (a type switched off)', () => {
+      const doc = withSpec((spec) => {
+        spec.testTypes = [
+          { name: 'on', weight: 100 },
+          { name: 'off', weight: 0 },
+        ];
+        spec.scenarioMix = {
+          scenarios: [
+            { name: 'qa', weight: 100 },
+            { name: 'docs', weight: 0 },
+          ],
+        };
+      });
+      const { spec } = parseScenario(doc);
+      expect(spec.testTypes.map((t) => t.weight)).toEqual([100, 0]);
+      expect(spec.scenarioMix?.scenarios.map((t) => t.weight)).toEqual([100, 0]);
+    });
+
     it('fills in test type defaults', () => {
       const doc = withSpec((spec) => {
         spec.testTypes = [{ name: 'only', weight: 100 }];
@@ -215,13 +248,13 @@ describe('LoadTestScenario schema', () => {
         'spec.testTypes: weights sum to 90; they must sum to 100',
       ],
       [
-        'a test type weight of 0',
+        'a negative test type weight',
         (s) =>
           (s.testTypes = [
-            { name: 'a', weight: 100 },
-            { name: 'b', weight: 0 },
+            { name: 'a', weight: 105 },
+            { name: 'b', weight: -5 },
           ]),
-        'spec.testTypes[1].weight: must be greater than 0, got 0',
+        'spec.testTypes[1].weight: must be ≥ 0, got -5',
       ],
       [
         'scenario mix weights not summing to 100',
@@ -270,9 +303,9 @@ describe('LoadTestScenario schema', () => {
         'spec.limits.maxDuration: expected a number of seconds or a string like 90, 500ms, 30s, 5m, 1h30m or 2h, got true',
       ],
       [
-        'a zero timeout',
-        (s) => (section(s, 'targets').timeout = '0s'),
-        'spec.targets.timeout: must be longer than 0',
+        'a zero export interval',
+        (s) => (s.metrics = { exportInterval: '0s' }),
+        'spec.metrics.exportInterval: must be longer than 0',
       ],
       [
         'a bad apiVersion',

@@ -18,14 +18,15 @@ import { formatPath, ScenarioError } from './scenario-error.js';
 import {
   count,
   duration,
+  flag,
   fraction,
   httpUrl,
   maxAtLeastMin,
   namedWeight,
   nonEmptyString,
   nonNegative,
+  percentWeight,
   stringMap,
-  weight,
   weightsSumTo100,
 } from './scenario-fields.js';
 import { scenarioErrorMap, toRawIssues, type RawScenarioIssue } from './scenario-issues.js';
@@ -63,14 +64,18 @@ export const organizationsSchema = z.strictObject({
       limitUSD: nonNegative.optional(),
       dailyUSD: nonNegative.optional(),
       warnAtUSD: nonNegative.optional(),
-      enableAlerts: z.boolean().default(false),
+      enableAlerts: flag.default(false),
     })
     .optional(),
   customMetadata: stringMap.optional(),
 });
 
+/** As in the original worker, a 0 means the default (1 key per user, a 60 s timeout). */
+const zeroIsUnset = (n: number): number | undefined => (n === 0 ? undefined : n);
+const TIMEOUT_DEFAULT_S = 60;
+
 const apiKeysShape = {
-  perUser: count(1).optional(),
+  perUser: count(0).transform(zeroIsUnset).optional(),
   namePrefix: nonEmptyString.default('loadtest-key'),
   /** 0 = never expires. */
   expiryDays: count(0).default(0),
@@ -104,9 +109,11 @@ export const targetsSchema = z
     userOrgUrl: httpUrl.optional(),
     /** Bearer token for the bootstrap calls. */
     adminApiKey: nonEmptyString.optional(),
-    /** HTTP timeout of bootstrap and chat requests, seconds. */
-    timeout: duration({ positive: true }).default(60),
-    tlsVerify: z.boolean().default(true),
+    /** HTTP timeout of bootstrap and chat requests, seconds; 0 means the default. */
+    timeout: duration()
+      .transform((s) => zeroIsUnset(s) ?? TIMEOUT_DEFAULT_S)
+      .default(TIMEOUT_DEFAULT_S),
+    tlsVerify: flag.default(true),
     /** Extra headers on every chat request. */
     headers: stringMap.optional(),
     /**
@@ -176,8 +183,8 @@ export const limitsSchema = z
 export const testTypeSchema = z.strictObject({
   /** e.g. `random_short`, `long`, `cached`. */
   name: nonEmptyString,
-  /** Percentage of sessions of this type; the list sums to 100. */
-  weight,
+  /** Percentage of sessions of this type; the list sums to 100 (0 switches a type off). */
+  weight: percentWeight,
   questionStrategy: z.enum(QUESTION_STRATEGIES).default('mixed'),
   cacheBehavior: z.enum(CACHE_BEHAVIORS).optional(),
   /** Sent as vLLM's `cache_salt`. */
@@ -195,14 +202,14 @@ export const testTypeSchema = z.strictObject({
   /** Documents (S3/MinIO) for `long` questions; unused by the original worker. */
   documentLibrary: z
     .strictObject({
-      enabled: z.boolean().default(false),
+      enabled: flag.default(false),
       bucketName: nonEmptyString.optional(),
       documentPaths: z.array(nonEmptyString).default([]),
       sampleSize: count(1).optional(),
     })
     .optional(),
-  continuousLoop: z.boolean().default(false),
-  streamingResponse: z.boolean().default(false),
+  continuousLoop: flag.default(false),
+  streamingResponse: flag.default(false),
 });
 
 type Named = { name: string };
@@ -272,7 +279,10 @@ const specSchema = z
     /** Mix of `kind: TestScenario` templates; unused at run time. */
     scenarioMix: z
       .strictObject({
-        scenarios: z.array(namedWeight(nonEmptyString)).min(1).check(weightsSumTo100, uniqueNames),
+        scenarios: z
+          .array(namedWeight(nonEmptyString, percentWeight))
+          .min(1)
+          .check(weightsSumTo100, uniqueNames),
       })
       .optional(),
     testTypes: z.array(testTypeSchema).min(1).check(weightsSumTo100, uniqueNames).optional(),
@@ -337,7 +347,7 @@ export function validateScenario(value: unknown): ScenarioValidation {
 
 /**
  * A normalised scenario from a parsed document; throws a `ScenarioError` listing every problem, each with its
- * path, e.g. `spec.testTypes[1].weight: must be greater than 0, got -5`.
+ * path, e.g. `spec.testTypes[1].weight: must be ≥ 0, got -5`.
  */
 export function parseScenario(value: unknown, source?: string): LoadTestScenario {
   const result = validateScenario(value);

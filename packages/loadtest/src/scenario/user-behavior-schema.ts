@@ -7,6 +7,7 @@ import {
   describeValue,
   duration,
   durationToSeconds,
+  flag,
   fraction,
   intRange,
   maxAtLeastMin,
@@ -104,7 +105,7 @@ export const conversationStyleSchema = z.strictObject({
   /** Per question: keep the history (multi-turn) instead of starting a new conversation. */
   multiTurnProbability: fraction.default(0),
   turnsPerConversation: intRange(1).optional(),
-  contextRetention: z.boolean().optional(),
+  contextRetention: flag.optional(),
 });
 
 /** Unused by the original worker; llmops retries, stops and ignores as it says (engine/load-run.ts). */
