@@ -1,5 +1,5 @@
 /** Field types the LoadTestScenario schema is built from: counts, fractions, durations, URLs, weighted lists. */
-import { parseDurationMs } from '@llmops/core';
+import { parseDurationMs, redactSecrets } from '@llmops/core';
 import { z } from 'zod';
 
 /** A whole number of at least `min` (the contract's counts: `count ≥ 1`, `retryAttempts ≥ 0`). */
@@ -127,7 +127,10 @@ export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string')
-    return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  // Scrubbed of credentials: a URL may carry a password or key (`https://u:pass@host`, `?api_key=`).
+  if (typeof value === 'string') {
+    const shown = redactSecrets(value);
+    return JSON.stringify(shown.length > 60 ? `${shown.slice(0, 57)}...` : shown);
+  }
   return String(value);
 }

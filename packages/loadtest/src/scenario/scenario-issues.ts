@@ -1,4 +1,5 @@
 /** Turns zod's issues into `ScenarioIssue`s: plain-English messages, one issue per unknown key, with a suggestion. */
+import { isSecretKey } from '@llmops/core';
 import { z } from 'zod';
 import { describeValue } from './scenario-fields.js';
 import { didYouMean, type IssuePath } from './scenario-error.js';
@@ -79,6 +80,17 @@ export function knownKeysAt(root: z.core.$ZodType, path: IssuePath): string[] {
   return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
 }
 
+/** A field whose value may be a credential: `adminApiKey`, anything under `headers`, any key named like a secret. */
+function secretPath(path: readonly (string | number)[]): boolean {
+  return path.some((p) => typeof p === 'string' && (p === 'headers' || isSecretKey(p)));
+}
+
+/** The message without the value it quotes (`expected a string, got 12345678` → `expected a string`). */
+function withoutValue(message: string): string {
+  const at = message.indexOf(', got ');
+  return at >= 0 ? message.slice(0, at) : message.replace(/^(".*"|\S+) is /, 'the value is ');
+}
+
 function segments(path: readonly PropertyKey[]): (string | number)[] {
   return path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment));
 }
@@ -93,7 +105,7 @@ export function toRawIssues(root: z.core.$ZodType, issues: readonly z.core.$ZodI
       for (const key of issue.keys)
         result.push({ path: [...path, key], message: `unknown key${didYouMean(key, known)}` });
     } else {
-      result.push({ path, message: issue.message });
+      result.push({ path, message: secretPath(path) ? withoutValue(issue.message) : issue.message });
     }
   }
   return result;

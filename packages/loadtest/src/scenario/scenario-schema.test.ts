@@ -475,6 +475,23 @@ describe('LoadTestScenario schema', () => {
       expect(lines).toHaveLength(8);
     });
 
+    it('never echoes a credential: the admin key, header values, or the password or key in a bad URL', () => {
+      const doc = withSpec((spec) => {
+        spec.targets = {
+          apiRouterUrl: 'ftp://admin:hunter2-pass@router.internal',
+          userOrgUrl: 'http://localhost:8081',
+          adminApiKey: 31337420420,
+          headers: { 'x-api-key': 424242424242 },
+        };
+      });
+      const text = problems(doc).join('\n');
+      expect(text).toContain('spec.targets.adminApiKey: expected a string');
+      expect(text).toMatch(/spec\.targets\.headers/);
+      for (const secret of ['hunter2-pass', '31337420420', '424242424242'])
+        expect(text).not.toContain(secret);
+      expect(text).toContain('spec.targets.apiRouterUrl: expected an http(s) URL');
+    });
+
     it('reports a non-object document', () => {
       expect(problems('hello')).toEqual(['expected a mapping (key: value), got "hello"']);
       expect(validateScenario(null).ok).toBe(false);
