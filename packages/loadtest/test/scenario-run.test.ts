@@ -1,4 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@llmops/core';
@@ -179,6 +181,26 @@ describe('advanced: dry run, correlation id and question templates', () => {
       '/manage/audit?action=proxy_request',
     );
     expect(after.body.pagination.total_count).toBe(before.body.pagination.total_count);
+  }, 60_000);
+
+  it('bootstraps with the --timeout given, not only targets.timeout: an admin API that never answers fails fast', async () => {
+    const silent = createServer(() => {}); // accepts connections, never answers
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const started = performance.now();
+      await expect(
+        run(compatPath('loadtest-scenarios/smoke-test.yaml'), {
+          ...onGateway({ bootstrapUrl: `http://127.0.0.1:${port}` }),
+          timeout: '200ms',
+        }),
+      ).rejects.toThrow(/could not create organization/);
+      // The scenario's own targets.timeout is 60 s (its default): one try alone would take that long.
+      expect(performance.now() - started).toBeLessThan(20_000);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((r) => silent.close(r));
+    }
   }, 60_000);
 
   it('--reuse-tenants takes back the projects the previous run left inactive instead of adding new ones', async () => {

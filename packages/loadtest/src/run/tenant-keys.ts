@@ -55,7 +55,8 @@ function targetOf(
   if (!url) throw new Error('bootstrap needs targets.userOrgUrl or --bootstrap-url');
   if (!adminKey)
     throw new Error('bootstrap needs an admin key: targets.adminApiKey or --admin-key (LOADTEST_ADMIN_KEY)');
-  const timeoutMs = t.timeout * 1000;
+  // --timeout is the per-request timeout of the whole run, bootstrap calls included, as targets.timeout is.
+  const timeoutMs = cfg.timeout ?? t.timeout * 1000;
   return kind === 'llmops'
     ? new LlmopsBootstrapTarget({
         url,
@@ -115,20 +116,26 @@ export async function setUpTenants(
   const runPart = !reuse && (kind === 'llmops' || !spec.organizations.namePrefix) ? `-${plan.testRunId}` : '';
   const workerPart = plan.shard.count > 1 ? `-w${plan.shard.index}` : '';
   const budget = spec.organizations.budget;
-  const tenants: Tenants = await bootstrapTenants(
-    target,
-    {
-      orgCount: spec.organizations.count,
-      orgPrefix: `${base}${runPart}${workerPart}`,
-      ...(budget?.limitUSD ? { budget: { ...budget, limitUSD: budget.limitUSD } } : {}),
-      usersPerOrg: mineByOrg,
-      userPrefix: spec.users.namePrefix,
-      keysPerUser: spec.users.apiKeys.perUser,
-      keyPrefix: spec.users.apiKeys.namePrefix,
-      expiryDays: spec.users.apiKeys.expiryDays,
-    },
-    { log, signal },
-  );
+  let tenants: Tenants;
+  try {
+    tenants = await bootstrapTenants(
+      target,
+      {
+        orgCount: spec.organizations.count,
+        orgPrefix: `${base}${runPart}${workerPart}`,
+        ...(budget?.limitUSD ? { budget: { ...budget, limitUSD: budget.limitUSD } } : {}),
+        usersPerOrg: mineByOrg,
+        userPrefix: spec.users.namePrefix,
+        keysPerUser: spec.users.apiKeys.perUser,
+        keyPrefix: spec.users.apiKeys.namePrefix,
+        expiryDays: spec.users.apiKeys.expiryDays,
+      },
+      { log, signal },
+    );
+  } catch (err) {
+    await target.close?.(); // its connections are not left open behind a failed bootstrap
+    throw err;
+  }
   const keys = tenants.orgs.flatMap((o) => o.users.map((u) => u.keys.map((k) => k.key)));
   const doCleanup = cfg.cleanup ?? spec.cleanup?.onCompletion ?? true;
   return {
