@@ -31,6 +31,9 @@ export type ProxyConfig = Config<typeof proxyConfig>;
 
 export const PROXY_VERSION = '0.1.0';
 
+/** At shutdown, how long requests cut at the end of the grace period get to record themselves. */
+const CUT_REQUESTS_SETTLE_MS = 2000;
+
 export interface RunningProxy {
   url: string;
   port: number;
@@ -160,6 +163,11 @@ export async function startProxy(config: ProxyConfig, log: Logger): Promise<Runn
       await Promise.race([handler.idle(), grace]);
       app.server.closeAllConnections();
       await closed;
+      // A request cut just above records itself once its upstream request has been aborted, a few ticks after its
+      // connection closed (and after `closed` may have resolved): its audit record must be queued before the
+      // final flush, so wait for it (bounded, in case a request never settles).
+      const settled = new Promise<void>((r) => setTimeout(r, CUT_REQUESTS_SETTLE_MS).unref());
+      await Promise.race([handler.idle(), settled]);
       await audit.close();
       await dispatcher.close();
       await store.close();
