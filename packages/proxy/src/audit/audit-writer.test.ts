@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { auditEvent } from '../store/conformance/harness.js';
-import type { NewAuditEvent, Store } from '../store/index.js';
+import { openSqliteStore, type AuditOutcome, type NewAuditEvent, type Store } from '../store/index.js';
 import { AuditWriter } from './audit-writer.js';
 
 const event = (n: number): NewAuditEvent => auditEvent({ id: `e-${String(n)}` });
@@ -60,5 +63,31 @@ describe('AuditWriter', () => {
     for (let i = 0; i < 5; i++) w.push(event(i));
     expect(w.pending).toBe(3);
     expect(l.lines.filter((x) => x.startsWith('audit queue full'))).toHaveLength(2);
+  });
+
+  describe.each([false, true])('one record the database refuses (audit thread: %s)', (auditThread) => {
+    it('is dropped and logged, and the rest of its batch is written', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'llmops-audit-'));
+      const store = await openSqliteStore({ path: join(dir, 'audit.db'), auditThread });
+      try {
+        await store.migrate();
+        const l = log();
+        const w = new AuditWriter(store, l, undefined, 100_000, 1000);
+        w.push(event(1));
+        // Breaks the outcome CHECK constraint: no retry can ever write it.
+        w.push(auditEvent({ id: 'bad', outcome: 'unknown' as AuditOutcome }));
+        w.push(event(2));
+        await w.flush().catch(() => {});
+        w.push(event(3));
+        await w.close();
+        const { items } = await store.queryAudit({ page: 1, pageSize: 10 });
+        expect(items.map((e) => e.id).sort()).toEqual(['e-1', 'e-2', 'e-3']);
+        expect(w.pending).toBe(0);
+        expect(l.lines).toContain('audit record refused by the database; dropped');
+      } finally {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 });
