@@ -18,7 +18,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Agent } from 'undici';
 import { AuditWriter } from './audit/audit-writer.js';
 import { TokenGate } from './auth/token-gate.js';
-import { parseEncryptionKey } from './crypto/index.js';
+import { encryptSecret, parseEncryptionKey } from './crypto/index.js';
 import { ProxyErrors } from './http/proxy-errors.js';
 import { ProxyHandler } from './http/proxy-handler.js';
 import { ProxyMetrics } from './http/proxy-metrics.js';
@@ -43,7 +43,11 @@ export interface RunningProxy {
   close(): Promise<void>;
 }
 
-async function openStore(config: ProxyConfig): Promise<Store> {
+async function openStore(
+  config: ProxyConfig,
+  encryptionKey: KeyObject | undefined,
+  log: Logger,
+): Promise<Store> {
   if (config.dbDriver !== 'sqlite') {
     throw new Error(
       `DB_DRIVER=${config.dbDriver} is not available yet in this build; use DB_DRIVER=sqlite (the default)`,
@@ -54,6 +58,12 @@ async function openStore(config: ProxyConfig): Promise<Store> {
     auditThread: true,
   });
   await store.migrate();
+  // Upstream keys an adopted llm-proxy database (or this one before ENCRYPTION_KEY was set) holds in clear are
+  // encrypted now: at rest there is no key in clear once a key is configured.
+  if (encryptionKey) {
+    const encrypted = await store.encryptPlaintextKeys((plain) => encryptSecret(plain, encryptionKey));
+    if (encrypted > 0) log.info({ projects: encrypted }, 'encrypted upstream keys stored in clear');
+  }
   if (config.auditEnabled) store.startAuditThread();
   return store;
 }
@@ -77,7 +87,7 @@ function encryptionKeyOf(config: ProxyConfig): KeyObject | undefined {
 export async function startProxy(config: ProxyConfig, log: Logger): Promise<RunningProxy> {
   const encryptionKey = encryptionKeyOf(config);
   const provider = await loadProvider(config);
-  const store = await openStore(config);
+  const store = await openStore(config, encryptionKey, log);
   const gate = new TokenGate(store);
   const audit = new AuditWriter(store, log, () => gate.flushUses());
   audit.start(config.auditFlushInterval);
