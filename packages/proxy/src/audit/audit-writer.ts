@@ -61,11 +61,17 @@ export class AuditWriter {
   private async writeQueued(): Promise<void> {
     const batch = this.queue;
     this.queue = [];
-    const failed = batch.length > 0 ? await this.write(batch) : undefined;
-    if (failed) {
-      this.queue = failed.left.concat(this.queue);
-      this.log.error({ err: failed.err, events: failed.left.length }, 'audit write failed; will retry');
-      throw failed.err;
+    // A backlog (the database was unavailable for a while) goes in batches of batchSize, yielding to I/O between
+    // them: one insert of up to maxQueue rows would hold the event loop, and every request with it, for seconds.
+    for (let i = 0; i < batch.length; i += this.batchSize) {
+      if (i > 0) await new Promise((r) => setImmediate(r));
+      const failed = await this.write(batch.slice(i, i + this.batchSize));
+      if (failed) {
+        const left = failed.left.concat(batch.slice(i + this.batchSize));
+        this.queue = left.concat(this.queue);
+        this.log.error({ err: failed.err, events: left.length }, 'audit write failed; will retry');
+        throw failed.err;
+      }
     }
     try {
       await this.extraFlush();
