@@ -18,7 +18,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Agent } from 'undici';
 import { AuditWriter } from './audit/audit-writer.js';
 import { TokenGate } from './auth/token-gate.js';
-import { parseEncryptionKey } from './crypto/index.js';
+import { encryptSecret, parseEncryptionKey } from './crypto/index.js';
 import { ProxyErrors } from './http/proxy-errors.js';
 import { ProxyHandler } from './http/proxy-handler.js';
 import { ProxyMetrics } from './http/proxy-metrics.js';
@@ -31,6 +31,9 @@ export type ProxyConfig = Config<typeof proxyConfig>;
 
 export const PROXY_VERSION = '0.1.0';
 
+/** At shutdown, how long requests cut at the end of the grace period get to record themselves. */
+const CUT_REQUESTS_SETTLE_MS = 2000;
+
 export interface RunningProxy {
   url: string;
   port: number;
@@ -40,7 +43,11 @@ export interface RunningProxy {
   close(): Promise<void>;
 }
 
-async function openStore(config: ProxyConfig): Promise<Store> {
+async function openStore(
+  config: ProxyConfig,
+  encryptionKey: KeyObject | undefined,
+  log: Logger,
+): Promise<Store> {
   if (config.dbDriver !== 'sqlite') {
     throw new Error(
       `DB_DRIVER=${config.dbDriver} is not available yet in this build; use DB_DRIVER=sqlite (the default)`,
@@ -51,6 +58,12 @@ async function openStore(config: ProxyConfig): Promise<Store> {
     auditThread: true,
   });
   await store.migrate();
+  // Upstream keys an adopted llm-proxy database (or this one before ENCRYPTION_KEY was set) holds in clear are
+  // encrypted now: at rest there is no key in clear once a key is configured.
+  if (encryptionKey) {
+    const encrypted = await store.encryptPlaintextKeys((plain) => encryptSecret(plain, encryptionKey));
+    if (encrypted > 0) log.info({ projects: encrypted }, 'encrypted upstream keys stored in clear');
+  }
   if (config.auditEnabled) store.startAuditThread();
   return store;
 }
@@ -74,7 +87,7 @@ function encryptionKeyOf(config: ProxyConfig): KeyObject | undefined {
 export async function startProxy(config: ProxyConfig, log: Logger): Promise<RunningProxy> {
   const encryptionKey = encryptionKeyOf(config);
   const provider = await loadProvider(config);
-  const store = await openStore(config);
+  const store = await openStore(config, encryptionKey, log);
   const gate = new TokenGate(store);
   const audit = new AuditWriter(store, log, () => gate.flushUses());
   audit.start(config.auditFlushInterval);
@@ -160,6 +173,11 @@ export async function startProxy(config: ProxyConfig, log: Logger): Promise<Runn
       await Promise.race([handler.idle(), grace]);
       app.server.closeAllConnections();
       await closed;
+      // A request cut just above records itself once its upstream request has been aborted, a few ticks after its
+      // connection closed (and after `closed` may have resolved): its audit record must be queued before the
+      // final flush, so wait for it (bounded, in case a request never settles).
+      const settled = new Promise<void>((r) => setTimeout(r, CUT_REQUESTS_SETTLE_MS).unref());
+      await Promise.race([handler.idle(), settled]);
       await audit.close();
       await dispatcher.close();
       await store.close();

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashToken } from '../src/crypto/index.js';
-import { startGateway, UPSTREAM_KEY, type Gateway } from './gateway-harness.js';
+import { decryptSecret, hashToken, parseEncryptionKey } from '../src/crypto/index.js';
+import { ENCRYPTION_KEY, startGateway, UPSTREAM_KEY, type Gateway } from './gateway-harness.js';
 
 /*
  * A database written by the Go llm-proxy run without ENCRYPTION_KEY keeps its tokens in clear. The gateway looks
@@ -101,5 +101,45 @@ describe('adopting an llm-proxy database with plaintext tokens', () => {
     const files = databaseFiles(dir);
     expect(files).not.toContain(UNLIMITED);
     expect(files).not.toContain(LIMITED);
+  });
+});
+
+describe('adopting an llm-proxy database with plaintext upstream keys, started with ENCRYPTION_KEY', () => {
+  let dir: string;
+  let gw: Gateway;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'llmops-adopt-keys-'));
+    writeOriginalDatabase(join(dir, 'original.db'));
+    gw = await startGateway({
+      proxy: { databasePath: join(dir, 'original.db'), encryptionKey: ENCRYPTION_KEY },
+    });
+  });
+  afterAll(async () => {
+    await gw.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('encrypts them at rest (enc:v1:), leaves no copy in clear in the files, and keeps proxying', async () => {
+    const res = await fetch(`${gw.proxy.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${UNLIMITED}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'sim-small',
+        messages: [{ role: 'user', content: 'hi' }],
+        max_tokens: 2,
+      }),
+    });
+    expect(res.status).toBe(200);
+    await res.text();
+    const raw = new BetterSqlite3(join(dir, 'original.db'), { readonly: true });
+    try {
+      const stored = raw.prepare("select api_key from projects where id = 'p-go'").pluck().get() as string;
+      expect(stored.startsWith('enc:v1:')).toBe(true);
+      expect(decryptSecret(stored, parseEncryptionKey(ENCRYPTION_KEY))).toBe(UPSTREAM_KEY);
+    } finally {
+      raw.close();
+    }
+    expect(databaseFiles(dir)).not.toContain(UPSTREAM_KEY);
   });
 });

@@ -6,6 +6,7 @@ import { loadConfig, UpstreamClient } from '@llmops/core';
 import { openSqliteStore } from '@llmops/proxy';
 import { simLlmConfig, startSimLlm } from '@llmops/sim';
 import { spawnServer } from '../../../test-support/spawn-cli.js';
+import { startGateway } from './gateway-harness.js';
 
 const MGMT = 'shutdown-test-management-token';
 
@@ -77,6 +78,50 @@ describe('graceful shutdown', () => {
       await client.close();
       await sim.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('records the streams it cuts at the end of the grace period before the audit is closed', async () => {
+    // Real-time simulator: 2,000 tokens outlast the 200 ms grace, so every stream is cut by the shutdown.
+    const gw = await startGateway({
+      sim: { timeScale: 1 },
+      proxy: { shutdownGrace: '200ms', auditFlushInterval: '10m' },
+    });
+    const { token, projectId } = await gw.newToken();
+    try {
+      const streams = Array.from({ length: 20 }, (_, i) =>
+        fetch(`${gw.proxy.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            model: 'sim-small',
+            stream: true,
+            max_tokens: 2000,
+            ignore_eos: true,
+            messages: [{ role: 'user', content: `q${i}` }],
+          }),
+        })
+          .then(async (r) => {
+            await r.text().catch(() => 'cut');
+            return r.status;
+          })
+          .catch(() => 0),
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      await gw.proxy.close();
+      // A request not yet read when the shutdown began is refused (503 draining), not proxied.
+      const relayed = (await Promise.all(streams)).filter((status) => status === 200).length;
+      expect(relayed).toBeGreaterThan(0);
+      const store = await openSqliteStore({ path: gw.dbPath });
+      try {
+        const page = await store.queryAudit({ action: 'proxy_request', projectId, page: 1, pageSize: 100 });
+        expect(page.totalCount).toBe(relayed);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await gw.sim.close();
+      rmSync(gw.dir, { recursive: true, force: true });
     }
   });
 });

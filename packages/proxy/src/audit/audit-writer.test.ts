@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { auditEvent } from '../store/conformance/harness.js';
-import type { NewAuditEvent, Store } from '../store/index.js';
+import { openSqliteStore, type AuditOutcome, type NewAuditEvent, type Store } from '../store/index.js';
 import { AuditWriter } from './audit-writer.js';
 
 const event = (n: number): NewAuditEvent => auditEvent({ id: `e-${String(n)}` });
@@ -31,9 +34,9 @@ describe('AuditWriter', () => {
     for (let i = 0; i < 10; i++) w.push(event(i)); // a batch: its write starts
     for (let i = 10; i < 25; i++) w.push(event(i)); // 15 more arrive while it runs
     await new Promise((r) => setTimeout(r, 100));
-    expect(batches).toHaveLength(2);
-    expect(batches[0]).toHaveLength(10);
-    expect(batches[1]).toEqual(Array.from({ length: 15 }, (_, i) => `e-${String(i + 10)}`));
+    // The 15 go at once too, as batches of at most 10.
+    expect(batches.map((b) => b.length)).toEqual([10, 10, 5]);
+    expect(batches.flat()).toEqual(Array.from({ length: 25 }, (_, i) => `e-${String(i)}`));
     expect(w.pending).toBe(0);
   });
 
@@ -53,6 +56,19 @@ describe('AuditWriter', () => {
     expect(batches.flat()).toEqual(['e-1', 'e-2', 'e-3']);
   });
 
+  it('writes a backlog (after the database was unavailable) in batches of at most batchSize', async () => {
+    const { store, batches, state } = slowStore(1);
+    const w = new AuditWriter(store, log(), undefined, 100_000, 10);
+    state.failing = true;
+    for (let i = 0; i < 35; i++) w.push(event(i));
+    await w.flush().catch(() => {});
+    expect(w.pending).toBe(35);
+    state.failing = false;
+    await w.close();
+    expect(batches.map((b) => b.length)).toEqual([10, 10, 10, 5]);
+    expect(batches.flat()).toEqual(Array.from({ length: 35 }, (_, i) => `e-${String(i)}`));
+  });
+
   it('drops the oldest record beyond its bound, and says so', () => {
     const { store } = slowStore(1);
     const l = log();
@@ -60,5 +76,31 @@ describe('AuditWriter', () => {
     for (let i = 0; i < 5; i++) w.push(event(i));
     expect(w.pending).toBe(3);
     expect(l.lines.filter((x) => x.startsWith('audit queue full'))).toHaveLength(2);
+  });
+
+  describe.each([false, true])('one record the database refuses (audit thread: %s)', (auditThread) => {
+    it('is dropped and logged, and the rest of its batch is written', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'llmops-audit-'));
+      const store = await openSqliteStore({ path: join(dir, 'audit.db'), auditThread });
+      try {
+        await store.migrate();
+        const l = log();
+        const w = new AuditWriter(store, l, undefined, 100_000, 1000);
+        w.push(event(1));
+        // Breaks the outcome CHECK constraint: no retry can ever write it.
+        w.push(auditEvent({ id: 'bad', outcome: 'unknown' as AuditOutcome }));
+        w.push(event(2));
+        await w.flush().catch(() => {});
+        w.push(event(3));
+        await w.close();
+        const { items } = await store.queryAudit({ page: 1, pageSize: 10 });
+        expect(items.map((e) => e.id).sort()).toEqual(['e-1', 'e-2', 'e-3']);
+        expect(w.pending).toBe(0);
+        expect(l.lines).toContain('audit record refused by the database; dropped');
+      } finally {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 });

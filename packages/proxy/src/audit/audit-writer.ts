@@ -61,18 +61,46 @@ export class AuditWriter {
   private async writeQueued(): Promise<void> {
     const batch = this.queue;
     this.queue = [];
-    try {
-      if (batch.length > 0) await this.store.appendAudit(batch);
-    } catch (err) {
-      this.queue = batch.concat(this.queue);
-      this.log.error({ err, events: batch.length }, 'audit write failed; will retry');
-      throw err;
+    // A backlog (the database was unavailable for a while) goes in batches of batchSize, yielding to I/O between
+    // them: one insert of up to maxQueue rows would hold the event loop, and every request with it, for seconds.
+    for (let i = 0; i < batch.length; i += this.batchSize) {
+      if (i > 0) await new Promise((r) => setImmediate(r));
+      const failed = await this.write(batch.slice(i, i + this.batchSize));
+      if (failed) {
+        const left = failed.left.concat(batch.slice(i + this.batchSize));
+        this.queue = left.concat(this.queue);
+        this.log.error({ err: failed.err, events: left.length }, 'audit write failed; will retry');
+        throw failed.err;
+      }
     }
     try {
       await this.extraFlush();
     } catch (err) {
       this.log.error({ err }, 'token use counts write failed; will retry');
       throw err;
+    }
+  }
+
+  /**
+   * Writes `events`, in order. A batch the database refuses for a record's content (a constraint) is split until
+   * that record is found: it is dropped and logged, the others written. Without this one such record failed its
+   * whole batch on every retry, and with it every record queued behind it, until shutdown gave up on all of them.
+   * Any other failure (busy, I/O, a dead audit thread) returns the events left unwritten, for the next attempt.
+   */
+  private async write(events: NewAuditEvent[]): Promise<{ err: unknown; left: NewAuditEvent[] } | undefined> {
+    try {
+      await this.store.appendAudit(events);
+      return undefined;
+    } catch (err) {
+      if (!refusesRecord(err)) return { err, left: events };
+      if (events.length === 1) {
+        this.log.error({ err, event: events[0] }, 'audit record refused by the database; dropped');
+        return undefined;
+      }
+      const half = events.length >>> 1;
+      const first = await this.write(events.slice(0, half));
+      if (first) return { err: first.err, left: first.left.concat(events.slice(half)) };
+      return this.write(events.slice(half));
     }
   }
 
@@ -88,4 +116,21 @@ export class AuditWriter {
       }
     }
   }
+}
+
+/**
+ * True when the database refused a write for what a record holds, so retrying it can never succeed: SQLite's
+ * constraint, type and size errors (also as reported by the audit thread), PostgreSQL's data and integrity
+ * classes (SQLSTATE 22xxx, 23xxx).
+ */
+function refusesRecord(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string') return false;
+  return (
+    code.startsWith('SQLITE_CONSTRAINT') ||
+    code === 'SQLITE_MISMATCH' ||
+    code === 'SQLITE_TOOBIG' ||
+    /^2[23][0-9A-Z]{3}$/.test(code)
+  );
 }

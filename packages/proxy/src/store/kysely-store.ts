@@ -18,6 +18,7 @@ import type {
   TokenUse,
 } from './store.js';
 import { useToken } from './token-use.js';
+import { isEncrypted } from '../crypto/secret-box.js';
 
 export interface KyselyStoreOptions {
   /** The clock for created_at / updated_at / deactivated_at (injectable for tests). */
@@ -125,6 +126,23 @@ export class KyselyStore implements Store {
       { unique: 'projects.name' },
     );
     return result.numUpdatedRows === 0n ? undefined : this.getProject(id);
+  }
+
+  async encryptPlaintextKeys(encrypt: (plain: string) => string): Promise<number> {
+    const rows = await this.db.selectFrom('projects').select(['id', 'api_key']).execute();
+    let changed = 0;
+    for (const row of rows) {
+      if (row.api_key === '' || isEncrypted(row.api_key)) continue;
+      const result = await this.db
+        .updateTable('projects')
+        .set({ api_key: encrypt(row.api_key) })
+        // Matching the old value too: a key changed meanwhile through the API is not overwritten.
+        .where('id', '=', row.id)
+        .where('api_key', '=', row.api_key)
+        .executeTakeFirst();
+      changed += Number(result.numUpdatedRows);
+    }
+    return changed;
   }
 
   async createToken(t: {

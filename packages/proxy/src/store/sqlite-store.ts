@@ -120,7 +120,17 @@ export class SqliteStore extends KyselyStore {
     const scrub =
       !this.inMemory && (await this.isPending(HASH_PLAINTEXT_TOKENS)) && this.holdsPlaintextTokens();
     await super.migrate();
-    if (!scrub) return;
+    if (scrub) this.scrubFreedPages();
+  }
+
+  /** Encrypts the keys stored in clear, then rewrites the file so no copy of them survives (see `migrate`). */
+  override async encryptPlaintextKeys(encrypt: (plain: string) => string): Promise<number> {
+    const changed = await super.encryptPlaintextKeys(encrypt);
+    if (changed > 0 && !this.inMemory) this.scrubFreedPages();
+    return changed;
+  }
+
+  private scrubFreedPages(): void {
     this.database.exec('VACUUM');
     this.database.pragma('wal_checkpoint(TRUNCATE)');
   }

@@ -119,6 +119,11 @@ export interface Store {
   getProject(id: string): Promise<Project | undefined>;
   listProjects(): Promise<Project[]>;
   updateProject(id: string, patch: ProjectPatch): Promise<Project | undefined>;
+  /**
+   * Encrypts, with `encrypt`, every project key still stored in clear (an adopted llm-proxy database, or one
+   * written before ENCRYPTION_KEY was set); the original's `migrate encrypt`. Idempotent; returns how many changed.
+   */
+  encryptPlaintextKeys(encrypt: (plain: string) => string): Promise<number>;
 
   /**
    * Adds an active token, only while its project exists and is active (one statement): otherwise throws a

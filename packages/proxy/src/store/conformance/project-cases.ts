@@ -89,5 +89,17 @@ export function projectCases(open: OpenStore): void {
       const on = await store().updateProject(project.id, { isActive: true });
       expect(on).toMatchObject({ isActive: true, deactivatedAt: null });
     });
+
+    it('encrypts only the keys stored in clear, once', async () => {
+      const keys = { clear: 'sk-plain', sealed: 'enc:v1:c2VhbGVk', empty: '' };
+      for (const [id, apiKeyStored] of Object.entries(keys)) {
+        await store().createProject({ id, name: id, apiKeyStored, upstreamUrl: null });
+      }
+      const encrypt = (plain: string): string => `enc:v1:${Buffer.from(plain).toString('base64')}`;
+      expect(await store().encryptPlaintextKeys(encrypt)).toBe(1);
+      expect(await store().encryptPlaintextKeys(encrypt)).toBe(0);
+      const stored = Object.fromEntries((await store().listProjects()).map((p) => [p.id, p.apiKeyStored]));
+      expect(stored).toEqual({ clear: encrypt('sk-plain'), sealed: keys.sealed, empty: '' });
+    });
   });
 }
