@@ -13,7 +13,7 @@ import { ENCRYPTION_KEY_EXPECTED, encryptionKeyProblem } from './crypto/encrypti
  * `ENCRYPTION_KEY`, checked when the config loads (so a bad one is reported with every other bad setting): base64
  * of 32 bytes. Empty means none, as in the original.
  */
-function encryptionKeyType(): ValueType<string> {
+export function encryptionKeyType(): ValueType<string> {
   const base = valueTypes.secret();
   const check = (p: Parsed<string>): Parsed<string> => {
     if (!p.ok || p.value.trim() === '') return p;

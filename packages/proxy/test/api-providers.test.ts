@@ -63,7 +63,9 @@ describe("the original's api_providers.yaml", () => {
       });
       expect(relayed.status).toBe(200);
       expect(relayed.headers.get('access-control-allow-origin')).toBe(allowed);
-      expect(relayed.headers.get('access-control-expose-headers')).toBe('X-Request-ID, X-Upstream-Request-ID');
+      expect(relayed.headers.get('access-control-expose-headers')).toBe(
+        'X-Request-ID, X-Upstream-Request-ID',
+      );
       expect(relayed.headers.get('vary')).toContain('Origin');
       const refused = await fetch(`${gw.proxy.url}/v1/models`, { headers: { origin: allowed } });
       expect(refused.status).toBe(401);

@@ -8,6 +8,7 @@ import { decodeCount, encodeBool, encodeDate, FALSE, TRUE } from './stored-value
 import type {
   AuditEvent,
   AuditQuery,
+  MigrationState,
   NewAuditEvent,
   Page,
   Project,
@@ -47,6 +48,35 @@ export class KyselyStore implements Store {
       const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? '(setup)';
       throw new Error(`Database migration ${failed} failed: ${String(error)}`, { cause: error });
     }
+  }
+
+  async migrations(): Promise<MigrationState[]> {
+    const all = await this.#migrator.getMigrations();
+    return all.map((m) => ({ name: m.name, appliedAt: m.executedAt ?? null }));
+  }
+
+  async migrateDown(): Promise<string | null> {
+    const { error, results } = await this.#migrator.migrateDown();
+    const name = results?.[0]?.migrationName ?? null;
+    if (error !== undefined)
+      throw new Error(`Undoing database migration ${name ?? '(setup)'} failed: ${String(error)}`, {
+        cause: error,
+      });
+    return name;
+  }
+
+  async plaintextCounts(): Promise<{ projectKeys: number; tokens: number }> {
+    const keys = await this.db.selectFrom('projects').select('api_key').execute();
+    // A token in clear has the token format; a stored one is a SHA-256 in hex.
+    const tokens = await this.db
+      .selectFrom('tokens')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('token', 'like', 'sk-%')
+      .executeTakeFirst();
+    return {
+      projectKeys: keys.filter((r) => r.api_key !== '' && !isEncrypted(r.api_key)).length,
+      tokens: Number(tokens?.n ?? 0),
+    };
   }
 
   /** True while the migration `name` has not been applied to this database. */

@@ -103,11 +103,22 @@ export interface TokenPatch {
   maxRequests?: number | null;
 }
 
+export interface MigrationState {
+  name: string;
+  appliedAt: Date | null;
+}
+
 export interface Store {
   /** Applies pending migrations; idempotent. */
   migrate(): Promise<void>;
   /** True when the database answers and every migration is applied (for /ready). */
   isReady(): Promise<boolean>;
+  /** Every migration, oldest first, with when it was applied (null: pending): `llmops migrate status`. */
+  migrations(): Promise<MigrationState[]>;
+  /** Undoes the last applied migration (`llmops migrate down`); its name, or null when none was applied. */
+  migrateDown(): Promise<string | null>;
+  /** Project keys and tokens still stored in clear: what `llmops migrate encrypt` would change. */
+  plaintextCounts(): Promise<{ projectKeys: number; tokens: number }>;
   close(): Promise<void>;
 
   createProject(p: {
