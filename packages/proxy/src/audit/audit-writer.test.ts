@@ -78,6 +78,17 @@ describe('AuditWriter', () => {
     expect(l.lines.filter((x) => x.startsWith('audit queue full'))).toHaveLength(2);
   });
 
+  it('drops a tenth of a full queue at a time, with one log line, not one per request', () => {
+    const { store } = slowStore(1);
+    const l = log();
+    const w = new AuditWriter(store, l, undefined, 1000, 100_000);
+    for (let i = 0; i < 6000; i++) w.push(event(i));
+    expect(w.pending).toBeLessThanOrEqual(1000);
+    expect(w.pending).toBeGreaterThan(900);
+    // 5,000 records over the bound: 50 drops of 100, not 5,000 lines.
+    expect(l.lines.filter((x) => x.startsWith('audit queue full'))).toHaveLength(50);
+  });
+
   describe.each([false, true])('one record the database refuses (audit thread: %s)', (auditThread) => {
     it('is dropped and logged, and the rest of its batch is written', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'llmops-audit-'));

@@ -13,6 +13,8 @@ export class AuditWriter {
   private queue: NewAuditEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
+  /** Records dropped because the queue was full, since start. */
+  private dropped = 0;
 
   constructor(
     private readonly store: Store,
@@ -24,10 +26,17 @@ export class AuditWriter {
   ) {}
 
   push(ev: NewAuditEvent): void {
-    // Beyond the bound the oldest records go first rather than the process running out of memory; logged.
+    // Beyond the bound the oldest records go first rather than the process running out of memory: a tenth of the
+    // queue at a time, with one log line for them, not a line (and a shift of the whole queue) per request while
+    // the database is down.
     if (this.queue.length >= this.maxQueue) {
-      this.queue.shift();
-      this.log.error({ maxQueue: this.maxQueue }, 'audit queue full: dropping the oldest record');
+      const drop = Math.max(1, Math.floor(this.maxQueue / 10));
+      this.queue.splice(0, drop);
+      this.dropped += drop;
+      this.log.error(
+        { maxQueue: this.maxQueue, dropped: drop, droppedTotal: this.dropped },
+        'audit queue full: dropped the oldest records',
+      );
     }
     this.queue.push(ev);
     if (this.queue.length >= this.batchSize && this.flushing === undefined) void this.flush().catch(() => {});
