@@ -1,7 +1,14 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@llmops/core';
-import { loadgenConfig, loadPrompts, runLoadgen, summaryLines, DEFAULT_PROMPTS } from '@llmops/loadtest';
+import {
+  loadgenConfig,
+  loadPrompts,
+  runLoadgen,
+  summaryLines,
+  DEFAULT_PROMPTS,
+  type LoadgenResult,
+} from '@llmops/loadtest';
 import { simLlmConfig, startSimLlm, type RunningSimLlm } from '@llmops/sim';
 import { compatPath } from '../../../test-support/compat.js';
 
@@ -71,55 +78,45 @@ describe('loadgen (the AIM_* load generator)', () => {
     expect(r.achievedRate).toBeLessThan(13.75 * 1.05);
   });
 
-  it('keeps the rate when answers are slower than the interval, unlike a closed loop', async () => {
-    // Real-time timing: sim-large answers 20 tokens in ~0.7 s, so 2 workers waiting for answers (the original's
-    // closed loop) would manage ~3/s; the open loop sends the 20/s asked for.
+  /**
+   * Loadgen at 20 req/s for `seconds` against sim-large in real time, which answers 20 tokens in ~0.7 s: 2 workers
+   * waiting for answers (the original's closed loop) would manage ~3/s.
+   */
+  async function againstSlowSim(seconds: string, env: Record<string, string> = {}): Promise<LoadgenResult> {
     const slow = await startSimLlm(
       loadConfig(simLlmConfig, { env: {}, flags: { port: 0, honorMaxTokens: true } }),
     );
     try {
-      const r = await runLoadgen(
+      return await runLoadgen(
         config({
           AIM_BASE_URL: slow.url,
           AIM_MODEL: 'sim-large',
           CONCURRENCY: '2',
           QPS_PER_WORKER: '10',
-          DURATION_SECONDS: '1.5',
+          DURATION_SECONDS: seconds,
           MAX_TOKENS: '20',
+          ...env,
         }),
       );
-      expect(r.achievedRate).toBeGreaterThan(18);
-      expect(r.successes).toBe(r.requested);
-      expect(r.latency.p50).toBeGreaterThan(500);
     } finally {
       await slow.close();
     }
+  }
+
+  it('keeps the rate when answers are slower than the interval, unlike a closed loop', async () => {
+    const r = await againstSlowSim('1.5');
+    expect(r.achievedRate).toBeGreaterThan(18);
+    expect(r.successes).toBe(r.requested);
+    expect(r.latency.p50).toBeGreaterThan(500);
   });
 
   it('counts requests dropped at MAX_IN_FLIGHT as failed: an endpoint that cannot take the load exits 1', async () => {
-    const slow = await startSimLlm(
-      loadConfig(simLlmConfig, { env: {}, flags: { port: 0, honorMaxTokens: true } }),
-    );
-    try {
-      const r = await runLoadgen(
-        config({
-          AIM_BASE_URL: slow.url,
-          AIM_MODEL: 'sim-large',
-          CONCURRENCY: '2',
-          QPS_PER_WORKER: '10',
-          DURATION_SECONDS: '1',
-          MAX_TOKENS: '20',
-          MAX_IN_FLIGHT: '2',
-        }),
-      );
-      expect(r.errors).toBe(0);
-      expect(r.successes).toBeGreaterThan(0);
-      expect(r.dropped).toBeGreaterThan(r.requested / 2);
-      expect(r.exitCode).toBe(1);
-      expect(summaryLines(r).at(-1)).toMatch(/dropped requests included/);
-    } finally {
-      await slow.close();
-    }
+    const r = await againstSlowSim('1', { MAX_IN_FLIGHT: '2' });
+    expect(r.errors).toBe(0);
+    expect(r.successes).toBeGreaterThan(0);
+    expect(r.dropped).toBeGreaterThan(r.requested / 2);
+    expect(r.exitCode).toBe(1);
+    expect(summaryLines(r).at(-1)).toMatch(/dropped requests included/);
   });
 
   it.each(CLIENTS)(
