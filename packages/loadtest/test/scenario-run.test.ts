@@ -44,6 +44,21 @@ async function run(
   return { outcome, err };
 }
 
+/** The gateway's proxied-request audit count, read again until two reads 200 ms apart agree. */
+async function settledProxyRequests(): Promise<number> {
+  let last = -1;
+  for (;;) {
+    const page = await gw.manage<{ pagination: { total_count: number } }>(
+      'GET',
+      '/manage/audit?action=proxy_request',
+    );
+    const n = page.body.pagination.total_count;
+    if (n === last) return n;
+    last = n;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /** Points one of the original's example scenarios at the local gateway, with its pacing compressed. */
 const onGateway = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   url: gw.proxy.url,
@@ -160,10 +175,8 @@ describe('advanced: dry run, correlation id and question templates', () => {
   }
 
   it('--dry-run bootstraps and cleans up but sends no request, and exits 0', async () => {
-    const before = await gw.manage<{ events: unknown[] | null; pagination: { total_count: number } }>(
-      'GET',
-      '/manage/audit?action=proxy_request',
-    );
+    // Counted once the records of the previous test's last requests are written (the audit flushes every 50 ms).
+    const before = await settledProxyRequests();
     const { outcome, err } = await run(
       compatPath('loadtest-scenarios/smoke-test.yaml'),
       onGateway({ dryRun: true }),
@@ -176,11 +189,7 @@ describe('advanced: dry run, correlation id and question templates', () => {
     expect(log).toMatch(
       /dry run: users mode, 5 users, against http:\S+\/v1\/chat\/completions; test types .*no request was sent/,
     );
-    const after = await gw.manage<{ pagination: { total_count: number } }>(
-      'GET',
-      '/manage/audit?action=proxy_request',
-    );
-    expect(after.body.pagination.total_count).toBe(before.body.pagination.total_count);
+    expect(await settledProxyRequests()).toBe(before);
   }, 60_000);
 
   it('bootstraps with the --timeout given, not only targets.timeout: an admin API that never answers fails fast', async () => {
