@@ -34,11 +34,11 @@ export const thinkTimeSchema = z
     min: duration().optional(),
     max: duration().optional(),
   })
-  .transform(({ min, max, ...rest }) => ({
-    ...rest,
-    min: min || THINK_TIME_MIN_DEFAULT,
-    max: max || THINK_TIME_MAX_DEFAULT,
-  }))
+  .transform(({ min, max, ...rest }) => {
+    const lower = min || THINK_TIME_MIN_DEFAULT;
+    // An unset max follows a min above its default (the original clamped every draw down to 60 s then).
+    return { ...rest, min: lower, max: max || Math.max(THINK_TIME_MAX_DEFAULT, lower) };
+  })
   .check(maxAtLeastMin);
 
 /**
