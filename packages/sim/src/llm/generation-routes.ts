@@ -21,6 +21,7 @@ import {
 import { ResponseFormat, type ApiKind } from './response-format.js';
 import { SimErrors } from './sim-errors.js';
 import type { ServedModel, SimState } from './sim-state.js';
+import { answerShapeOf, type AnswerShape } from './structured-output.js';
 import { verifySamplingParams } from './verify-sampling-params.js';
 
 /** The request fields both generation APIs share, after validation. */
@@ -63,6 +64,7 @@ export const chatCompletionsRoute: GenerationRoute = (state, req, res, body, rec
     parseWire(ChatCompletionRequestSchema, body),
     (b) => [{ tokens: chatPromptTokens(b), text: chatPromptText(b) }],
     receivedMono,
+    answerShapeOf,
   );
 
 /** POST /v1/completions on the raw hot path. */
@@ -88,6 +90,7 @@ function handle<T extends GenerationRequest>(
   parsed: WireResult<T>,
   promptsOf: (body: NoInfer<T>) => Prompt[],
   receivedMono: number,
+  shapeOf?: (body: NoInfer<T>) => AnswerShape | null,
 ): void {
   if (!parsed.ok) throw fromWireIssue(parsed.issue);
   const body = parsed.value;
@@ -105,7 +108,8 @@ function handle<T extends GenerationRequest>(
   const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
   checkContext(model, longest, maxTokens);
   verifySamplingParams(body);
-  const plan = makePlan(state, model, body, kind, prompts, maxTokens);
+  const shape = shapeOf ? shapeOf(body) : null;
+  const plan = makePlan(state, model, body, kind, prompts, maxTokens, shape);
   plan.cachedTokens = cachedTokensOf(state, model, prompts, body.cache_salt);
   const id = state.nextId(kind === 'chat' ? 'chatcmpl' : 'cmpl');
   const stream = body.stream === true;
@@ -195,6 +199,7 @@ function makePlan(
   kind: ApiKind,
   prompts: readonly Prompt[],
   maxTokens: number | undefined,
+  shape: AnswerShape | null,
 ): GenerationPlan {
   const stop = typeof body.stop === 'string' ? [body.stop] : (body.stop ?? []);
   return planGeneration(
@@ -206,6 +211,7 @@ function makePlan(
       exactLength: body.ignore_eos === true || state.settings.honorMaxTokens,
       stop,
       splitReasoning: kind === 'chat',
+      shape,
     },
     state.rngFor(body.seed),
   );
