@@ -18,6 +18,8 @@ export interface ChoicePlan {
    * call's arguments). Tokens of a structured answer are stored JSON-escaped, as they go on the wire.
    */
   reasoningTokens: number;
+  /** Legacy completions with `echo`: the prompt (JSON-escaped), sent before the first token. */
+  echo?: string;
   /** Set when the answer is a tool call rather than content. */
   toolCall?: ToolCallPlan;
   finishReason: 'stop' | 'length' | 'tool_calls';

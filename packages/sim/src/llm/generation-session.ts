@@ -150,7 +150,7 @@ export class GenerationSession implements EngineSequence {
       this.written++;
       const last = step === c.tokens.length - 1;
       const usage = continuousUsage ? usageOf(plan, step) : undefined;
-      const token = c.tokens[step]!;
+      const token = step === 0 && c.echo ? c.echo + c.tokens[0]! : c.tokens[step]!;
       const finish = last ? c.finishReason : null;
       out += sseData(
         c.toolCall && step >= c.reasoningTokens

@@ -121,7 +121,9 @@ export class ResponseFormat {
       if (index > 0) choices += ',';
       if (this.kind === 'completion') {
         // The raw text, every token, as the stream sends it (no reasoning split on this API).
-        const text = quoted(c.tokens, 0, c.tokens.length);
+        const text = c.echo
+          ? `"${c.echo}${quoted(c.tokens, 0, c.tokens.length).slice(1)}`
+          : quoted(c.tokens, 0, c.tokens.length);
         choices += `{"index":${index},"text":${text},"logprobs":null,"finish_reason":"${c.finishReason}"}`;
         continue;
       }
