@@ -82,3 +82,16 @@ describe('legacy completions', () => {
     expect(texts[1]?.length).toBeGreaterThan('second'.length);
   });
 });
+
+describe('stream usage', () => {
+  it('continuous_usage_stats without include_usage adds no usage, as vLLM (it needs include_usage)', async () => {
+    const s = await client.chat.completions.create({
+      model: 'sim-small',
+      messages: [{ role: 'user', content: 'x' }],
+      max_tokens: 3,
+      stream: true,
+      stream_options: { continuous_usage_stats: true } as OpenAI.ChatCompletionStreamOptions,
+    });
+    for await (const c of s) expect(c.usage ?? null).toBeNull();
+  });
+});

@@ -141,7 +141,8 @@ function handle<T extends GenerationRequest>(
     plan,
     format,
     stream,
-    continuousUsage: stream && body.stream_options?.continuous_usage_stats === true,
+    // vLLM reads continuous_usage_stats only with include_usage.
+    continuousUsage: includeUsage && body.stream_options?.continuous_usage_stats === true,
     fault,
     res,
     timeline,
