@@ -21,6 +21,7 @@ import {
 import { ResponseFormat, type ApiKind } from './response-format.js';
 import { SimErrors } from './sim-errors.js';
 import type { ServedModel, SimState } from './sim-state.js';
+import { answerShapeOf, escapeToken, type AnswerShape } from './structured-output.js';
 import { verifySamplingParams } from './verify-sampling-params.js';
 
 /** The request fields both generation APIs share, after validation. */
@@ -35,6 +36,10 @@ interface GenerationRequest {
   seed?: number | null;
   temperature?: number | null;
   ignore_eos?: unknown;
+  /** Legacy completions: the prompt goes before the answer's text. */
+  echo?: boolean | null;
+  /** Legacy completions: refused, as vLLM does. */
+  suffix?: string | null;
   /** vLLM's prefix-cache isolation: requests with different salts never share cached blocks. */
   cache_salt?: unknown;
 }
@@ -43,6 +48,8 @@ interface GenerationRequest {
 interface Prompt {
   tokens: number;
   text: string;
+  /** What `echo` repeats: the prompt as given when it is text (token ids are not detokenized here). */
+  echo?: string;
 }
 
 export type GenerationRoute = (
@@ -63,6 +70,7 @@ export const chatCompletionsRoute: GenerationRoute = (state, req, res, body, rec
     parseWire(ChatCompletionRequestSchema, body),
     (b) => [{ tokens: chatPromptTokens(b), text: chatPromptText(b) }],
     receivedMono,
+    answerShapeOf,
   );
 
 /** POST /v1/completions on the raw hot path. */
@@ -75,7 +83,11 @@ export const completionsRoute: GenerationRoute = (state, req, res, body, receive
     parseWire(CompletionRequestSchema, body),
     (b) => {
       const texts = completionPromptTexts(b.prompt);
-      return completionPromptTokens(b.prompt).map((tokens, i) => ({ tokens, text: texts[i] ?? '' }));
+      const given = typeof b.prompt === 'string' ? [b.prompt] : b.prompt;
+      return completionPromptTokens(b.prompt).map((tokens, i) => {
+        const p = given[i];
+        return { tokens, text: texts[i] ?? '', echo: typeof p === 'string' ? p : '' };
+      });
     },
     receivedMono,
   );
@@ -88,6 +100,7 @@ function handle<T extends GenerationRequest>(
   parsed: WireResult<T>,
   promptsOf: (body: NoInfer<T>) => Prompt[],
   receivedMono: number,
+  shapeOf?: (body: NoInfer<T>) => AnswerShape | null,
 ): void {
   if (!parsed.ok) throw fromWireIssue(parsed.issue);
   const body = parsed.value;
@@ -105,8 +118,16 @@ function handle<T extends GenerationRequest>(
   const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
   checkContext(model, longest, maxTokens);
   verifySamplingParams(body);
-  const plan = makePlan(state, model, body, kind, prompts, maxTokens);
+  if (kind === 'completion' && body.suffix != null)
+    throw CoreErrors.error(
+      'invalid_parameter',
+      { message: 'suffix is not currently supported' },
+      { param: 'suffix' },
+    );
+  const shape = shapeOf ? shapeOf(body) : null;
+  const plan = makePlan(state, model, body, kind, prompts, maxTokens, shape);
   plan.cachedTokens = cachedTokensOf(state, model, prompts, body.cache_salt);
+  if (kind === 'completion' && body.echo === true) echoPrompts(plan, prompts, body.n ?? 1);
   const id = state.nextId(kind === 'chat' ? 'chatcmpl' : 'cmpl');
   const stream = body.stream === true;
   const includeUsage = stream && body.stream_options?.include_usage === true;
@@ -120,7 +141,8 @@ function handle<T extends GenerationRequest>(
     plan,
     format,
     stream,
-    continuousUsage: stream && body.stream_options?.continuous_usage_stats === true,
+    // vLLM reads continuous_usage_stats only with include_usage.
+    continuousUsage: includeUsage && body.stream_options?.continuous_usage_stats === true,
     fault,
     res,
     timeline,
@@ -163,6 +185,14 @@ function cachedTokensOf(
   return cached;
 }
 
+/** Choices come prompt by prompt, `n` each (planGeneration): each echoes its own prompt, JSON-escaped once here. */
+function echoPrompts(plan: GenerationPlan, prompts: readonly Prompt[], n: number): void {
+  plan.choices.forEach((c, i) => {
+    const text = prompts[Math.floor(i / n)]?.echo;
+    if (text) c.echo = escapeToken(text);
+  });
+}
+
 function servedModel(state: SimState, id: string, kind: ApiKind): ServedModel {
   const m = state.models.get(id);
   if (!m) throw CoreErrors.error('model_not_found', { model: id }, { param: 'model' });
@@ -195,6 +225,7 @@ function makePlan(
   kind: ApiKind,
   prompts: readonly Prompt[],
   maxTokens: number | undefined,
+  shape: AnswerShape | null,
 ): GenerationPlan {
   const stop = typeof body.stop === 'string' ? [body.stop] : (body.stop ?? []);
   return planGeneration(
@@ -206,6 +237,7 @@ function makePlan(
       exactLength: body.ignore_eos === true || state.settings.honorMaxTokens,
       stop,
       splitReasoning: kind === 'chat',
+      shape,
     },
     state.rngFor(body.seed),
   );

@@ -150,8 +150,12 @@ export class GenerationSession implements EngineSequence {
       this.written++;
       const last = step === c.tokens.length - 1;
       const usage = continuousUsage ? usageOf(plan, step) : undefined;
+      const token = step === 0 && c.echo ? c.echo + c.tokens[0]! : c.tokens[step]!;
+      const finish = last ? c.finishReason : null;
       out += sseData(
-        format.tokenChunk(i, c.tokens[step]!, step < c.reasoningTokens, last ? c.finishReason : null, usage),
+        c.toolCall && step >= c.reasoningTokens
+          ? format.toolCallChunk(i, c.toolCall, token, step === c.reasoningTokens, finish, usage)
+          : format.tokenChunk(i, token, step < c.reasoningTokens, finish, usage),
       );
     }
     return out;
@@ -244,6 +248,8 @@ export class GenerationSession implements EngineSequence {
       const n = this.outputTokens[0] ?? 0;
       if (n > 1) m.tpot.observe((this.lastTokenMono - this.firstTokenMono) / 1000 / (n - 1));
     }
-    m.success(plan.choices[0]?.finishReason ?? 'stop').inc();
+    // The engine's reason, as vLLM labels it: a tool call is the API's reading of a sequence that stopped.
+    const reason = plan.choices[0]?.finishReason ?? 'stop';
+    m.success(reason === 'tool_calls' ? 'stop' : reason).inc();
   }
 }

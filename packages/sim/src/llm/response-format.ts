@@ -1,4 +1,5 @@
 import { completionTokensOf, type GenerationPlan } from './generation-plan.js';
+import type { ToolCallPlan } from './structured-output.js';
 
 export type ApiKind = 'chat' | 'completion';
 
@@ -81,6 +82,26 @@ export class ResponseFormat {
     return `${this.head}{"index":${index},"delta":{"${field}":${text}},"logprobs":null,"finish_reason":${fin}}${tail}`;
   }
 
+  /**
+   * A fragment of a choice's tool call: the first carries the call's id, type and name (vLLM's and OpenAI's stream
+   * shape), the rest only a piece of the arguments. Each choice makes one call, at index 0.
+   */
+  toolCallChunk(
+    index: number,
+    call: ToolCallPlan,
+    token: string,
+    first: boolean,
+    finish: string | null,
+    usage?: UsageJson,
+  ): string {
+    const fin = finish === null ? 'null' : `"${finish}"`;
+    const tail = usage ? `],"usage":${usageJson(usage)}}` : ']}';
+    const head = first
+      ? `{"index":0,"id":"${call.id}","type":"function","function":{"name":${JSON.stringify(call.name)},`
+      : '{"index":0,"function":{';
+    return `${this.head}{"index":${index},"delta":{"tool_calls":[${head}"arguments":"${token}"}}]},"logprobs":null,"finish_reason":${fin}}${tail}`;
+  }
+
   /** A chunk with no token that only closes a choice (used when a choice ends with zero tokens). */
   finishChunk(index: number, finish: string): string {
     const body = this.kind === 'chat' ? `"delta":{}` : `"text":""`;
@@ -100,15 +121,22 @@ export class ResponseFormat {
       if (index > 0) choices += ',';
       if (this.kind === 'completion') {
         // The raw text, every token, as the stream sends it (no reasoning split on this API).
-        const text = quoted(c.tokens, 0, c.tokens.length);
+        const text = c.echo
+          ? `"${c.echo}${quoted(c.tokens, 0, c.tokens.length).slice(1)}`
+          : quoted(c.tokens, 0, c.tokens.length);
         choices += `{"index":${index},"text":${text},"logprobs":null,"finish_reason":"${c.finishReason}"}`;
         continue;
       }
-      const content = quoted(c.tokens, c.reasoningTokens, c.tokens.length);
+      const answer = quoted(c.tokens, c.reasoningTokens, c.tokens.length);
       const reasoning =
         c.reasoningTokens > 0 ? `,"reasoning_content":${quoted(c.tokens, 0, c.reasoningTokens)}` : '';
+      // A tool call's tokens are its arguments; the content is then empty, as vLLM sends it.
+      const content = c.toolCall ? '""' : answer;
+      const calls = c.toolCall
+        ? `{"id":"${c.toolCall.id}","type":"function","function":{"name":${JSON.stringify(c.toolCall.name)},"arguments":${answer}}}`
+        : '';
       choices +=
-        `{"index":${index},"message":{"role":"assistant","content":${content}${reasoning},"tool_calls":[]},` +
+        `{"index":${index},"message":{"role":"assistant","content":${content}${reasoning},"tool_calls":[${calls}]},` +
         `"logprobs":null,"finish_reason":"${c.finishReason}"}`;
     }
     const object = this.kind === 'chat' ? 'chat.completion' : 'text_completion';
@@ -119,7 +147,10 @@ export class ResponseFormat {
   }
 }
 
-/** tokens[from..to) as one JSON string; the vocabulary is plain ASCII without quotes or backslashes. */
+/**
+ * tokens[from..to) as one JSON string; the vocabulary is plain ASCII without quotes or backslashes, and the tokens
+ * of a structured answer are stored escaped (generation-plan.ts).
+ */
 function quoted(tokens: readonly string[], from: number, to: number): string {
   // join builds one flat string; concatenation would build a rope that the socket write has to flatten.
   return `"${(from === 0 && to === tokens.length ? tokens : tokens.slice(from, to)).join('')}"`;

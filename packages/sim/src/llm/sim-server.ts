@@ -51,13 +51,20 @@ export function buildSimLlmApp(settings: SimLlmSettings, log?: ErrorLog): SimLlm
   if (settings.apiKey) app.addHook('onRequest', apiKeyCheck(settings.apiKey));
   app.setErrorHandler((err, req, reply) => sendFastifyError(err, req, reply, settings.bodyLimitBytes, log));
   app.setNotFoundHandler((req, reply) => {
-    sendFastifyError(
-      CoreErrors.error('not_found', { method: req.method, path: req.url.split('?')[0] ?? req.url }),
-      req,
-      reply,
-      settings.bodyLimitBytes,
-      log,
+    const path = pathOf(req.url);
+    // A path served under another method is a 405 with Allow, as vLLM (Starlette) answers; only others are 404.
+    const allow = ['GET', 'POST'].filter(
+      (m) => (m === 'POST' && hot.has(path)) || app.findRoute({ method: m, url: path }) !== null,
     );
+    const err =
+      allow.length > 0
+        ? CoreErrors.error(
+            'method_not_allowed',
+            { method: req.method, path },
+            { headers: { allow: allow.join(', ') } },
+          )
+        : CoreErrors.error('not_found', { method: req.method, path });
+    sendFastifyError(err, req, reply, settings.bodyLimitBytes, log);
   });
   registerOpsRoutes(app, state);
   registerEmbeddingsRoute(app, state);
