@@ -35,6 +35,12 @@ describe.each(routes)("sampling parameters vLLM's SamplingParams refuses (%s)", 
     [{ stop: ['ok', ''] }, 'stop', 'stop cannot contain an empty string.'],
     [{ stop: '' }, 'stop', 'stop cannot contain an empty string.'],
     [{ n: 2, temperature: 0 }, 'n', 'n must be 1 when using greedy sampling, got 2.'],
+    // vLLM's request validator, before sampling: stream options need a stream.
+    [
+      { stream_options: { include_usage: true } },
+      'stream_options',
+      'Stream options can only be defined when `stream=True`.',
+    ],
   ])('refuses %j with a 400 naming %s, in its wording', async (extra, param, message) => {
     const a = await post(path, { ...base, ...extra });
     expect(a.status).toBe(400);

@@ -118,6 +118,14 @@ function handle<T extends GenerationRequest>(
   const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
   checkContext(model, longest, maxTokens);
   verifySamplingParams(body);
+  // vLLM's request validator: stream options (a non-empty object) only with stream: true.
+  const opts = body.stream_options;
+  if (opts != null && Object.keys(opts).length > 0 && body.stream !== true)
+    throw CoreErrors.error(
+      'invalid_parameter',
+      { message: 'Stream options can only be defined when `stream=True`.' },
+      { param: 'stream_options' },
+    );
   if (kind === 'completion' && body.suffix != null)
     throw CoreErrors.error(
       'invalid_parameter',
