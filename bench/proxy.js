@@ -6,9 +6,8 @@
 // sections cannot: each relay's CPU per relayed chunk, and the TTFT and inter-token gaps its clients see.
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, request } from 'undici';
@@ -23,6 +22,7 @@ import {
   quantile,
   rssBytes,
   startServer,
+  tempDir,
 } from './support/procs.js';
 
 const CONNECTIONS = 50;
@@ -421,7 +421,7 @@ async function measureScenario(s, targets, sim, simPort) {
 }
 
 async function main() {
-  const dir = mkdtempSync(join(tmpdir(), 'llmops-bench-proxy-'));
+  const dir = tempDir('llmops-bench-proxy-');
   const servers = [];
   try {
     const modelsFile = join(dir, 'models.yaml');
