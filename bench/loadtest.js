@@ -213,6 +213,12 @@ async function streaming(sim) {
       const chunks = r.latency.itl.count + r.latency.ttft.count;
       if (r.outputTokens !== r.requests.ok * STREAM_TOKENS)
         throw new Error(`generator (stream): ${r.outputTokens} tokens over ${r.requests.ok} answers`);
+      // The events/s figure counts chunks from the histograms; usage (one token per chunk here) must agree, or a
+      // histogram that dropped or added samples would change the figure without a word.
+      if (chunks !== r.outputTokens)
+        throw new Error(
+          `generator (stream): ${chunks} token chunks in ITL + TTFT, usage says ${r.outputTokens}`,
+        );
       return {
         eps: chunks / r.durationS,
         requests: r.requests.ok,
