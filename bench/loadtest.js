@@ -5,12 +5,20 @@
 // medians of the rounds are printed with their ratios and the targets' verdicts.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { alternatingRounds, cpuSeconds, fmt, median, quantile, startServer } from './support/procs.js';
+import {
+  alternatingRounds,
+  cpuSeconds,
+  fmt,
+  median,
+  quantile,
+  startServer,
+  tempDir,
+  track,
+} from './support/procs.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -41,27 +49,42 @@ const SSE_READER = new URL('./support/sse-reader-child.js', import.meta.url).pat
 const PATH = '/v1/chat/completions';
 const MODEL = 'sim-small';
 const MB = 1024 * 1024;
+/** What a child may take beyond its planned seconds (start-up, in-flight requests finishing) before it is killed. */
+const SLACK_S = 60;
 
-/** Runs `node [nodeArgs] script '<spec JSON>'` and resolves to the JSON line it prints, plus its pid and wall time. */
-async function child(script, spec, nodeArgs = []) {
-  const proc = spawn(process.execPath, [...nodeArgs, script, JSON.stringify(spec)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+/**
+ * Runs `node [nodeArgs] script '<spec JSON>'` and resolves to the JSON line it prints, plus its pid and wall time.
+ * A child still running `limitS` seconds after its start is killed and the bench fails: the bare SSE reader has no
+ * timeouts of its own, so a stalled server would otherwise hold the bench forever.
+ */
+async function child(script, spec, limitS, nodeArgs = []) {
+  const proc = track(
+    spawn(process.execPath, [...nodeArgs, script, JSON.stringify(spec)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
   let out = '';
   proc.stdout.setEncoding('utf8');
   proc.stdout.on('data', (d) => (out += d));
   const t0 = performance.now();
-  const [code] = await once(proc, 'exit');
+  let overdue = false;
+  const timer = setTimeout(() => {
+    overdue = true;
+    proc.kill('SIGKILL');
+  }, limitS * 1000);
+  const [code, signal] = await once(proc, 'exit');
+  clearTimeout(timer);
   const wallS = (performance.now() - t0) / 1000;
-  if (code !== 0) throw new Error(`${script} exited with ${code}: ${out.slice(-500)}`);
+  if (overdue) throw new Error(`${script} still running after ${limitS} s, killed: ${out.slice(-500)}`);
+  if (code !== 0) throw new Error(`${script} exited with ${code ?? signal}: ${out.slice(-500)}`);
   const line = out.trim().split('\n').at(-1);
   return { ...JSON.parse(line), pid: proc.pid, wallS };
 }
 
 /** Runs a client child while reading the simulator's CPU time, so a saturated simulator shows in the table. */
-async function measured(sim, script, spec, nodeArgs) {
+async function measured(sim, script, spec) {
   const cpu0 = cpuSeconds(sim.child.pid);
-  const r = await child(script, spec, nodeArgs);
+  const r = await child(script, spec, SECONDS + SLACK_S);
   r.simCpuS = cpuSeconds(sim.child.pid) - cpu0;
   return r;
 }
@@ -94,9 +117,18 @@ async function generatorBody() {
   await once(server, 'listening');
   try {
     const url = `http://127.0.0.1:${server.address().port}`;
-    await child(GENERATOR, {
-      flags: generatorFlags(url, { concurrency: 1, maxRequests: 31, maxTokens: JSON_TOKENS, stream: false }),
-    });
+    await child(
+      GENERATOR,
+      {
+        flags: generatorFlags(url, {
+          concurrency: 1,
+          maxRequests: 31,
+          maxTokens: JSON_TOKENS,
+          stream: false,
+        }),
+      },
+      SLACK_S,
+    );
   } finally {
     server.close();
   }
@@ -181,6 +213,12 @@ async function streaming(sim) {
       const chunks = r.latency.itl.count + r.latency.ttft.count;
       if (r.outputTokens !== r.requests.ok * STREAM_TOKENS)
         throw new Error(`generator (stream): ${r.outputTokens} tokens over ${r.requests.ok} answers`);
+      // The events/s figure counts chunks from the histograms; usage (one token per chunk here) must agree, or a
+      // histogram that dropped or added samples would change the figure without a word.
+      if (chunks !== r.outputTokens)
+        throw new Error(
+          `generator (stream): ${chunks} token chunks in ITL + TTFT, usage says ${r.outputTokens}`,
+        );
       return {
         eps: chunks / r.durationS,
         requests: r.requests.ok,
@@ -309,32 +347,40 @@ async function ttftAccuracy(dir) {
   ]);
   try {
     const jsonl = join(dir, 'ttft.jsonl');
-    const g = await child(GENERATOR, {
-      flags: generatorFlags(sim.url, {
-        concurrency: TTFT_STREAMS,
-        // The first answers (connections being opened by the thousand) are not recorded.
-        warmup: `${TTFT_WARMUP_S}s`,
-        duration: `${TTFT_SECONDS}s`,
-        stream: true,
-      }),
-      jsonl,
-    });
+    const g = await child(
+      GENERATOR,
+      {
+        flags: generatorFlags(sim.url, {
+          concurrency: TTFT_STREAMS,
+          // The first answers (connections being opened by the thousand) are not recorded.
+          warmup: `${TTFT_WARMUP_S}s`,
+          duration: `${TTFT_SECONDS}s`,
+          stream: true,
+        }),
+        jsonl,
+      },
+      TTFT_WARMUP_S + TTFT_SECONDS + SLACK_S,
+    );
     assertClean('generator (TTFT)', g);
     const generator = await compareTtft(sim.url, readJsonl(jsonl));
     const bareFile = join(dir, 'ttft-bare.jsonl');
-    const b = await child(SSE_READER, {
-      url: `${sim.url}${PATH}`,
-      body: JSON.stringify({
-        model: MODEL,
-        stream: true,
-        stream_options: { include_usage: true },
-        messages: [{ role: 'user', content: 'What is the time to first token?' }],
-      }),
-      connections: TTFT_STREAMS,
-      warmupS: TTFT_WARMUP_S,
-      seconds: TTFT_SECONDS,
-      ttftFile: bareFile,
-    });
+    const b = await child(
+      SSE_READER,
+      {
+        url: `${sim.url}${PATH}`,
+        body: JSON.stringify({
+          model: MODEL,
+          stream: true,
+          stream_options: { include_usage: true },
+          messages: [{ role: 'user', content: 'What is the time to first token?' }],
+        }),
+        connections: TTFT_STREAMS,
+        warmupS: TTFT_WARMUP_S,
+        seconds: TTFT_SECONDS,
+        ttftFile: bareFile,
+      },
+      TTFT_WARMUP_S + TTFT_SECONDS + SLACK_S,
+    );
     assertClean('bare SSE reader (TTFT)', b);
     const bare = await compareTtft(sim.url, readJsonl(bareFile));
     return { generator, bare };
@@ -356,6 +402,7 @@ async function memory(sim) {
       }),
       memory: true,
     },
+    RSS_SECONDS + SLACK_S,
     ['--expose-gc'],
   );
   assertClean('generator (RSS run)', r);
@@ -363,7 +410,7 @@ async function memory(sim) {
 }
 
 async function main() {
-  const dir = mkdtempSync(join(tmpdir(), 'llmops-bench-loadtest-'));
+  const dir = tempDir('llmops-bench-loadtest-');
   // --honor-max-tokens: streamed answers are exactly STREAM_TOKENS long (JSON answers ask for fewer tokens than
   // sim-small ever says, so they are JSON_TOKENS long either way).
   const sim = await startServer([

@@ -6,9 +6,8 @@
 // sections cannot: each relay's CPU per relayed chunk, and the TTFT and inter-token gaps its clients see.
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, request } from 'undici';
@@ -23,6 +22,7 @@ import {
   quantile,
   rssBytes,
   startServer,
+  tempDir,
 } from './support/procs.js';
 
 const CONNECTIONS = 50;
@@ -74,6 +74,19 @@ const VARIANTS = {
   'llmops-undici': { label: 'llmops proxy, UPSTREAM_CLIENT=undici', env: { UPSTREAM_CLIENT: 'undici' } },
 };
 const ALL_TARGETS = [...DEFAULT_TARGETS, ...Object.keys(VARIANTS)];
+/**
+ * The gateway's work as the targets describe it (token check, metrics and audit on, its own HTTP layers, default
+ * log level), pinned: servers inherit the caller's environment, and an AUDIT_ENABLED=false, ENABLE_METRICS=false,
+ * UPSTREAM_CLIENT=undici or LOG_LEVEL=debug left in a shell would otherwise change what is measured without a word.
+ */
+const LLMOPS_ENV = {
+  AUDIT_ENABLED: 'true',
+  AUDIT_FLUSH_INTERVAL: '1s',
+  ENABLE_METRICS: 'true',
+  LOG_LEVEL: 'info',
+  UPSTREAM_CLIENT: 'lean',
+  INBOUND_HTTP: 'lean',
+};
 const TARGETS = (process.env.BENCH_TARGETS ?? DEFAULT_TARGETS.join(','))
   .split(',')
   .map((s) => s.trim())
@@ -156,6 +169,7 @@ async function startTarget(name, sim, dir, servers) {
   // llmops: the gateway with the simulator as its global upstream, one project and one token.
   const managementToken = randomBytes(24).toString('hex');
   const gw = await startServer([CLI, 'proxy', '--port', '0', '--host', '127.0.0.1'], {
+    ...LLMOPS_ENV,
     MANAGEMENT_TOKEN: managementToken,
     OPENAI_API_URL: sim.url,
     DATABASE_PATH: join(dir, `${name}.db`),
@@ -407,7 +421,7 @@ async function measureScenario(s, targets, sim, simPort) {
 }
 
 async function main() {
-  const dir = mkdtempSync(join(tmpdir(), 'llmops-bench-proxy-'));
+  const dir = tempDir('llmops-bench-proxy-');
   const servers = [];
   try {
     const modelsFile = join(dir, 'models.yaml');

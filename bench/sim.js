@@ -1,11 +1,10 @@
 // npm run bench:sim — the zero-delay simulator against a bare node:http server returning the same bytes.
 // Fixed parameters; targets rounds alternate order; medians of the rounds are printed with their ratios.
 import autocannon from 'autocannon';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UpstreamClient } from '../packages/core/dist/index.js';
-import { cpuSeconds, fmt, median, startServer } from './support/procs.js';
+import { cpuSeconds, fmt, median, startServer, tempDir } from './support/procs.js';
 
 const CONNECTIONS = 50;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -60,7 +59,7 @@ async function run(target, body) {
 }
 
 async function main() {
-  const dir = mkdtempSync(join(tmpdir(), 'llmops-bench-sim-'));
+  const dir = tempDir('llmops-bench-sim-');
   const sim = {
     name: 'llmops sim',
     ...(await startServer([CLI, 'sim', 'llm', '--port', '0', '--zero-delay', '--timeline-capacity', '0'])),

@@ -1,14 +1,54 @@
 // Helpers shared by the benchmarks: start a server process and wait for its URL, read its CPU time, stats.
 import { execFile, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { constants, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { clearInterval, setInterval } from 'node:timers';
+
+const live = new Set();
+const tempDirs = new Set();
+let hooked = false;
+
+/**
+ * A bench killed by a signal (SIGTERM from a CI timeout or `kill`, SIGHUP, SIGINT) never reaches its `finally`
+ * blocks: without this its servers and clients were left running as orphans, still listening on their ports, and
+ * its temporary folders stayed behind. On any exit, every child still alive is killed and every folder removed.
+ */
+function hookExit() {
+  if (hooked) return;
+  hooked = true;
+  process.once('exit', () => {
+    for (const c of live) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+  });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+    process.once(sig, () => process.exit(128 + constants.signals[sig]));
+}
+
+/** Kills `child` when this process exits, whichever way it does; returns it. */
+export function track(child) {
+  hookExit();
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  return child;
+}
+
+/** A new temporary folder, removed when this process exits (the caller may remove it earlier). */
+export function tempDir(prefix) {
+  hookExit();
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
 
 /** Spawns `node <args>` and resolves once it prints `listening on <url>`. */
 export function startServer(args, env = {}) {
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = track(
+    spawn(process.execPath, args, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     let started = false;
