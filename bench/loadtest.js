@@ -519,8 +519,10 @@ function report({ tp, st, ttft, mem, body, totalS }) {
   const ratio = g / a;
   const eps = m(st.generator, 'eps');
   const rss = mem.memory.rss;
+  // Judged on the higher of the end (after a forced GC) and the peak during the run: neither may pass the bound.
+  const worstRss = Math.max(rss, mem.peakRss);
   const rssVerdict =
-    rss > 256 * MB
+    worstRss > 256 * MB
       ? `NOT met${full ? '' : ` (already above at ${fmt(mem.requests.total)} requests)`}`
       : full
         ? 'met'
@@ -539,8 +541,8 @@ function report({ tp, st, ttft, mem, body, totalS }) {
       `${fmt(m(st.bare, 'eps'))}/s (ratio ${fmt(eps / m(st.bare, 'eps'), 2)})\n` +
       `TTFT |client − server| at ${fmt(TTFT_STREAMS)} streams: p50 ${ms(t.p50)} ms, p95 ${ms(t.p95)} ms, ` +
       `p99 ${ms(t.p99)} ms (target p99 ≤ 1 ms: ${verdict(t.p99 <= 1)}); bare reader p99 ${ms(ttft.bare.p99)} ms\n` +
-      `RSS after ${fmt(mem.requests.total)} requests: ${fmt(rss / MB)} MB (heap ${fmt(mem.memory.heapUsed / MB)} MB) ` +
-      `(target ≤ 256 MB after 1,000,000: ${rssVerdict})`,
+      `RSS after ${fmt(mem.requests.total)} requests: ${fmt(rss / MB)} MB (heap ${fmt(mem.memory.heapUsed / MB)} MB), ` +
+      `peak during the run ${fmt(mem.peakRss / MB)} MB (target ≤ 256 MB after 1,000,000, the peak included: ${rssVerdict})`,
   );
   console.log(`\ntotal bench time ${fmt(totalS)} s`);
 }
