@@ -144,6 +144,8 @@ const live = (phase: LiveStatus['phase']): LiveStatus => ({
   requestedRate: 2,
   ttftP50: 150,
   ttftP95: 2500,
+  latencyP50: null,
+  latencyP95: null,
   outputTokensPerS: 30,
   errorsByClass: { http_5xx: 1, timeout_first_byte: 1 },
   costUSD: 0.024,

@@ -29,7 +29,7 @@ function onRequestStart(message: unknown): void {
   const { _writev: writev, _write: write } = s;
   s._writev = function (...args) {
     log();
-    return writev.apply(this, args);
+    return writev?.apply(this, args);
   };
   s._write = function (...args) {
     log();

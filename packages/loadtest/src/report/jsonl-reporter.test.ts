@@ -29,6 +29,7 @@ function record(i: number): RequestRecord {
     ok,
     errorClass: ok ? null : 'stream_broken',
     status: ok ? 200 : 502,
+    requestId: null,
     streamed: true,
     ttftMs: ok ? 120.5 + i : null,
     ttfcMs: ok ? 130 + i : null,

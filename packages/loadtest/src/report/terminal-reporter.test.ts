@@ -112,6 +112,7 @@ function result(): RunResult {
     ok,
     errorClass: ok ? null : 'http_5xx',
     status: ok ? 200 : 500,
+    requestId: null,
     streamed: true,
     ttftMs: ok ? 150 + i : null,
     ttfcMs: ok ? 150 + i : null,

@@ -126,7 +126,7 @@ describe('question generator', () => {
   });
 
   it("asks the scenario's own questions (advanced.questionTemplates) instead of the banks'", () => {
-    const templates = [
+    const templates: { template: string; variables: Record<string, string[]> }[] = [
       {
         template: 'How do I deploy {service} on {platform}?',
         variables: { service: ['redis', 'vllm', 'postgres'], platform: ['k8s', 'nomad'] },

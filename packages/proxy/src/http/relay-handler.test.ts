@@ -405,7 +405,7 @@ describe('stream relay on a real socket', () => {
       const { _writev: writev, _write: write } = socket;
       socket._writev = function (...args) {
         writes++;
-        return writev.apply(this, args);
+        return writev?.apply(this, args);
       };
       socket._write = function (...args) {
         writes++;
