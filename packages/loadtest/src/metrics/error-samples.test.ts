@@ -50,6 +50,8 @@ describe('error samples', () => {
     const long = sampleMessage(`HTTP 502: <html>${'x'.repeat(5000)}\n\n</html>`, 502);
     expect(long).toHaveLength(200);
     expect(long.endsWith('…')).toBe(true);
+    // Printed on terminals (the summary, loadgen, --debug): no escape sequence or control character gets through.
+    expect(sampleMessage('HTTP 500: boom\u001b[2J\u0007 done', 500)).toBe('boom?[2J? done');
     // Shown again (a record's message noted by the metrics), a message stays as it is.
     expect(sampleMessage(long, 502)).toBe(long);
     expect(sampleMessage(m, 401)).toBe(m);

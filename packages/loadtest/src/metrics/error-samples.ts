@@ -107,12 +107,24 @@ function sampleKey(s: { status: number; message: string }): string {
   return `${String(s.status).padStart(3, '0')} ${s.message}`;
 }
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
 /**
- * The message as shown: secrets redacted, whitespace collapsed, without the client's `HTTP <status>: ` prefix
+ * Text from a server (an error message, a request id) made safe to print on a terminal: every control character
+ * (an escape sequence's start, a CR or LF that would fake another line) becomes `?`.
+ */
+export function printable(text: string): string {
+  return text.replace(CONTROL, '?');
+}
+
+/**
+ * The message as shown: secrets redacted, whitespace collapsed, control characters replaced (it is printed on
+ * terminals: the summary, loadgen's lines, `--debug`), without the client's `HTTP <status>: ` prefix
  * (the status is shown beside it), cut to {@link SAMPLE_MESSAGE_CHARS}.
  */
 export function sampleMessage(message: string, status: number): string {
-  let m = redactSecrets(message).replace(/\s+/g, ' ').trim();
+  let m = printable(redactSecrets(message).replace(/\s+/g, ' ').trim());
   const prefix = `HTTP ${status}: `;
   if (status > 0 && m.startsWith(prefix)) m = m.slice(prefix.length);
   return m.length > SAMPLE_MESSAGE_CHARS ? `${m.slice(0, SAMPLE_MESSAGE_CHARS - 1)}…` : m;

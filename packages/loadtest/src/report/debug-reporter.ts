@@ -1,15 +1,8 @@
+import { printable } from '../metrics/error-samples.js';
 import type { RequestRecord } from '../metrics/request-record.js';
 import type { Reporter } from './reporter.js';
 
 const ms = (v: number | null): string => (v === null ? '-' : `${v.toFixed(1)}ms`);
-
-/**
- * Text that came from the server (its request id, its error message), made safe for a terminal: control characters
- * (escape sequences, a CR or LF that would fake another line) become `?`, and it is cut to 200 characters.
- */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-const safe = (text: string): string => text.slice(0, 200).replace(CONTROL, '?');
 
 /** One line per finished request: what `advanced.debug` (or `--debug`) shows while a scenario is being written. */
 export function debugLine(r: RequestRecord): string {
@@ -26,8 +19,9 @@ export function debugLine(r: RequestRecord): string {
   if (r.cachedPromptTokens !== undefined) parts.push(`cached ${r.cachedPromptTokens}`);
   if (r.attempt !== undefined) parts.push(`attempt ${r.attempt}`);
   if (r.queueMs > 0.5) parts.push(`queued ${ms(r.queueMs)}`);
-  if (r.requestId !== null) parts.push(`id ${safe(r.requestId)}`);
-  if (r.error !== undefined) parts.push(safe(r.error));
+  // Both come from the server: a record read back (or made elsewhere) need not have gone through sampleMessage.
+  if (r.requestId !== null) parts.push(`id ${printable(r.requestId.slice(0, 200))}`);
+  if (r.error !== undefined) parts.push(printable(r.error.slice(0, 200)));
   return parts.join(' | ');
 }
 
