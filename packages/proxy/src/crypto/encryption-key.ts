@@ -21,13 +21,11 @@ export class EncryptionKeyError extends Error {
  * KeyObject shows its type, not its bytes.
  */
 export function parseEncryptionKey(value: string): KeyObject {
-  const problem = encryptionKeyProblem(value);
-  if (problem !== null)
-    throw new EncryptionKeyError(`ENCRYPTION_KEY ${problem}; expected ${ENCRYPTION_KEY_EXPECTED}.`);
-  const text = value.trim();
-  const bytes = Buffer.from(text.replace(/=+$/, ''), STD_BASE64.test(text) ? 'base64' : 'base64url');
-  const key = createSecretKey(bytes);
-  bytes.fill(0);
+  const decoded = decodeKey(value);
+  if (typeof decoded === 'string')
+    throw new EncryptionKeyError(`ENCRYPTION_KEY ${decoded}; expected ${ENCRYPTION_KEY_EXPECTED}.`);
+  const key = createSecretKey(decoded);
+  decoded.fill(0);
   return key;
 }
 
@@ -39,16 +37,23 @@ export const ENCRYPTION_KEY_EXPECTED = 'base64 of 32 random bytes (e.g. `openssl
  * problem never contains the value; the config loader reports it with every other bad setting at start.
  */
 export function encryptionKeyProblem(value: string): string | null {
+  const decoded = decodeKey(value);
+  if (typeof decoded === 'string') return decoded;
+  decoded.fill(0);
+  return null;
+}
+
+/** The key's 32 bytes (the caller zeroes them), or the problem with `value`. */
+function decodeKey(value: string): Buffer | string {
   const text = value.trim();
   if (text === '') return 'is empty';
   const alphabet = STD_BASE64.test(text) ? 'base64' : URL_BASE64.test(text) ? 'base64url' : undefined;
   if (alphabet === undefined || !hasValidPadding(text)) return 'is not valid base64';
   const bytes = Buffer.from(text.replace(/=+$/, ''), alphabet);
+  if (bytes.length === ENCRYPTION_KEY_BYTES) return bytes;
   const n = bytes.length;
   bytes.fill(0);
-  return n === ENCRYPTION_KEY_BYTES
-    ? null
-    : `decodes to ${String(n)} bytes, not ${String(ENCRYPTION_KEY_BYTES)}`;
+  return `decodes to ${String(n)} bytes, not ${String(ENCRYPTION_KEY_BYTES)}`;
 }
 
 /** A fresh key in the form `parseEncryptionKey` accepts (standard base64), e.g. for a setup command. */
