@@ -41,9 +41,14 @@ export class ErrorSamples {
     this.add(cls, { status, message: sampleMessage(message, status), count });
   }
 
-  private add(cls: string, s: ErrorSample): void {
+  private kept(cls: string): Kept {
     let kept = this.byClass.get(cls);
     if (kept === undefined) this.byClass.set(cls, (kept = { byKey: new Map(), other: 0 }));
+    return kept;
+  }
+
+  private add(cls: string, s: ErrorSample): void {
+    const kept = this.kept(cls);
     const key = sampleKey(s);
     const have = kept.byKey.get(key);
     if (have !== undefined) {
@@ -74,9 +79,7 @@ export class ErrorSamples {
   }
 
   private addOther(cls: string, n: number): void {
-    let kept = this.byClass.get(cls);
-    if (kept === undefined) this.byClass.set(cls, (kept = { byKey: new Map(), other: 0 }));
-    kept.other += n;
+    this.kept(cls).other += n;
   }
 
   /** Per class (sorted by name): the samples, most frequent first. */
