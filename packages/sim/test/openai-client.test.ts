@@ -1,14 +1,14 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimLlm } from '@llmops/sim';
-import { startTestSim } from './start-test-sim.js';
+import { openaiClientFor, startTestSim } from './start-test-sim.js';
 
 let sim: RunningSimLlm;
 let client: OpenAI;
 
 beforeAll(async () => {
   sim = await startTestSim({ timeScale: 0.05 });
-  client = new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: 'unused', maxRetries: 0, timeout: 10_000 });
+  client = openaiClientFor(sim);
 });
 afterAll(() => sim.close());
 
