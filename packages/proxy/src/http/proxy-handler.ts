@@ -302,7 +302,7 @@ export class ProxyHandler {
   }
 
   private preflight(req: ClientRequest, res: ResponseSink, ctx: Ctx): void {
-    const origin = headerValue(req, 'origin');
+    const origin = ctx.origin; // read and checked against the allowed origins by `start`
     const headers: Record<string, string> = { 'x-request-id': ctx.requestId };
     if (origin !== undefined) {
       headers['access-control-allow-origin'] = origin;
